@@ -1,0 +1,578 @@
+// COMMAND DOCS: the documentation table and its reply (see command_docs.h).
+//
+// Approach: one table row per command and subcommand, copied from redis-server 7.0.15's
+// COMMAND DOCS (RESP3) by a throwaway script and kept as plain text, so a reviewer can read
+// and diff it against redis.io. The arguments, a tree in Redis, are written in a one-line
+// notation (command_docs.h) and expanded at reply time: COMMAND DOCS is rare and off the hot
+// path, and a string per command keeps the table one entry per command.
+// Rejected: nested C++ arrays for the arguments (one named array per oneof/block would split
+// a command's doc across several places and lengthen the table several times); Redis' JSON
+// files at run time (a JSON parser and files to ship for one command).
+// A renamed command (rename-command) is looked up by its new name and so has no doc.
+//
+// Order: a container's "subcommands" and the reply without names follow the command table's
+// order. Redis lists them in its dict's hash order, which a random seed changes from one
+// process to the next, so clients cannot rely on any order; the table lists subcommands
+// after their container and otherwise groups rows by Redis' command group.
+// Invariant: every argument string parses (checked by the unit test through the reply).
+//
+// Lookups are linear over ~110 rows: COMMAND DOCS is an introspection command, not worth an
+// index. The table is constant; the reply runs on the loop thread.
+#include "commands/command_docs.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "common/strutil.h"
+
+namespace slotcache::commands {
+
+namespace {
+
+// clang-format off
+constexpr CommandDoc kDocs[] = {
+    // string
+    {"append", "Append a value to a key", "2.0.0", "string",
+     "O(1). The amortized time complexity is O(1) assuming the appended value is small and the "
+     "already present value is of any size, since the dynamic string library used by Redis will "
+     "double the free space available on every reallocation.",
+     "key:key#0 value:string"},
+    {"decr", "Decrement the integer value of a key by one", "1.0.0", "string", "O(1)", "key:key#0"},
+    {"decrby", "Decrement the integer value of a key by the given number", "1.0.0", "string",
+     "O(1)", "key:key#0 decrement:integer"},
+    {"get", "Get the value of a key", "1.0.0", "string", "O(1)", "key:key#0"},
+    {"getdel", "Get the value of a key and delete the key", "6.2.0", "string", "O(1)", "key:key#0"},
+    {"getex", "Get the value of a key and optionally set its expiration", "6.2.0", "string", "O(1)",
+     "key:key#0 expiration:oneof?(seconds:integer=EX milliseconds:integer=PX "
+     "unix-time-seconds:unix-time=EXAT unix-time-milliseconds:unix-time=PXAT "
+     "persist:pure-token=PERSIST)"},
+    {"getrange", "Get a substring of the string stored at a key", "2.4.0", "string",
+     "O(N) where N is the length of the returned string. The complexity is ultimately determined "
+     "by the returned length, but because creating a substring from an existing string is very "
+     "cheap, it can be considered O(1) for small strings.",
+     "key:key#0 start:integer end:integer"},
+    {"getset", "Set the string value of a key and return its old value", "1.0.0", "string", "O(1)",
+     "key:key#0 value:string",
+     {.doc_flags = "deprecated",
+      .deprecated_since = "6.2.0",
+      .replaced_by = "`SET` with the `!GET` argument"}},
+    {"incr", "Increment the integer value of a key by one", "1.0.0", "string", "O(1)", "key:key#0"},
+    {"incrby", "Increment the integer value of a key by the given amount", "1.0.0", "string",
+     "O(1)", "key:key#0 increment:integer"},
+    {"incrbyfloat", "Increment the float value of a key by the given amount", "2.6.0", "string",
+     "O(1)", "key:key#0 increment:double"},
+    {"mget", "Get the values of all the given keys", "1.0.0", "string",
+     "O(N) where N is the number of keys to retrieve.", "key:key#0*"},
+    {"mset", "Set multiple keys to multiple values", "1.0.1", "string",
+     "O(N) where N is the number of keys to set.", "key_value:block*(key:key#0 value:string)"},
+    {"msetnx", "Set multiple keys to multiple values, only if none of the keys exist", "1.0.1",
+     "string", "O(N) where N is the number of keys to set.",
+     "key_value:block*(key:key#0 value:string)"},
+    {"psetex", "Set the value and expiration in milliseconds of a key", "2.6.0", "string", "O(1)",
+     "key:key#0 milliseconds:integer value:string"},
+    {"set", "Set the string value of a key", "1.0.0", "string", "O(1)",
+     "key:key#0 value:string condition:oneof@2.6.12?(nx:pure-token=NX xx:pure-token=XX) "
+     "get:pure-token=GET@6.2.0? expiration:oneof?(seconds:integer=EX@2.6.12 "
+     "milliseconds:integer=PX@2.6.12 unix-time-seconds:unix-time=EXAT@6.2.0 "
+     "unix-time-milliseconds:unix-time=PXAT@6.2.0 keepttl:pure-token=KEEPTTL@6.0.0)",
+     {.history =
+      "2.6.12 Added the `EX`, `PX`, `NX` and `XX` options.\n"
+      "6.0.0 Added the `KEEPTTL` option.\n"
+      "6.2.0 Added the `GET`, `EXAT` and `PXAT` option.\n"
+      "7.0.0 Allowed the `NX` and `GET` options to be used together.\n"}},
+    {"setex", "Set the value and expiration of a key", "2.0.0", "string", "O(1)",
+     "key:key#0 seconds:integer value:string"},
+    {"setnx", "Set the value of a key, only if the key does not exist", "1.0.0", "string", "O(1)",
+     "key:key#0 value:string"},
+    {"setrange", "Overwrite part of a string at key starting at the specified offset", "2.2.0",
+     "string",
+     "O(1), not counting the time taken to copy the new string in place. Usually, this string is "
+     "very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being "
+     "the length of the value argument.",
+     "key:key#0 offset:integer value:string"},
+    {"strlen", "Get the length of the value stored in a key", "2.2.0", "string", "O(1)",
+     "key:key#0"},
+    {"substr", "Get a substring of the string stored at a key", "1.0.0", "string",
+     "O(N) where N is the length of the returned string. The complexity is ultimately determined "
+     "by the returned length, but because creating a substring from an existing string is very "
+     "cheap, it can be considered O(1) for small strings.",
+     "key:key#0 start:integer end:integer",
+     {.doc_flags = "deprecated", .deprecated_since = "2.0.0", .replaced_by = "`GETRANGE`"}},
+    // generic
+    {"copy", "Copy a key", "6.2.0", "generic",
+     "O(N) worst case for collections, where N is the number of nested items. O(1) for string "
+     "values.",
+     "source:key#0 destination:key#1 destination-db:integer=DB? replace:pure-token=REPLACE?"},
+    {"del", "Delete a key", "1.0.0", "generic",
+     "O(N) where N is the number of keys that will be removed. When a key to remove holds a value "
+     "other than a string, the individual complexity for this key is O(M) where M is the number "
+     "of elements in the list, set, sorted set or hash. Removing a single key that holds a string "
+     "value is O(1).",
+     "key:key#0*"},
+    {"exists", "Determine if a key exists", "1.0.0", "generic",
+     "O(N) where N is the number of keys to check.", "key:key#0*",
+     {.history =
+      "3.0.3 Accepts multiple `key` arguments.\n"}},
+    {"expire", "Set a key's time to live in seconds", "1.0.0", "generic", "O(1)",
+     "key:key#0 seconds:integer condition:oneof@7.0.0?(nx:pure-token=NX xx:pure-token=XX "
+     "gt:pure-token=GT lt:pure-token=LT)",
+     {.history =
+      "7.0.0 Added options: `NX`, `XX`, `GT` and `LT`.\n"}},
+    {"expireat", "Set the expiration for a key as a UNIX timestamp", "1.2.0", "generic", "O(1)",
+     "key:key#0 unix-time-seconds:unix-time condition:oneof@7.0.0?(nx:pure-token=NX "
+     "xx:pure-token=XX gt:pure-token=GT lt:pure-token=LT)",
+     {.history =
+      "7.0.0 Added options: `NX`, `XX`, `GT` and `LT`.\n"}},
+    {"expiretime", "Get the expiration Unix timestamp for a key", "7.0.0", "generic", "O(1)",
+     "key:key#0"},
+    {"keys", "Find all keys matching the given pattern", "1.0.0", "generic",
+     "O(N) with N being the number of keys in the database, under the assumption that the key "
+     "names in the database and the given pattern have limited length.",
+     "pattern:pattern"},
+    {"move", "Move a key to another database", "1.0.0", "generic", "O(1)", "key:key#0 db:integer"},
+    {"object", "A container for object introspection commands", "2.2.3", "generic",
+     "Depends on subcommand.", ""},
+    {"object|encoding", "Inspect the internal encoding of a Redis object", "2.2.3", "generic",
+     "O(1)", "key:key#0"},
+    {"object|idletime", "Get the time since a Redis object was last accessed", "2.2.3", "generic",
+     "O(1)", "key:key#0"},
+    {"object|help", "Show helpful text about the different subcommands", "6.2.0", "generic", "O(1)",
+     ""},
+    {"object|freq", "Get the logarithmic access frequency counter of a Redis object", "4.0.0",
+     "generic", "O(1)", "key:key#0"},
+    {"object|refcount", "Get the number of references to the value of the key", "2.2.3", "generic",
+     "O(1)", "key:key#0"},
+    {"persist", "Remove the expiration from a key", "2.2.0", "generic", "O(1)", "key:key#0"},
+    {"pexpire", "Set a key's time to live in milliseconds", "2.6.0", "generic", "O(1)",
+     "key:key#0 milliseconds:integer condition:oneof@7.0.0?(nx:pure-token=NX xx:pure-token=XX "
+     "gt:pure-token=GT lt:pure-token=LT)",
+     {.history =
+      "7.0.0 Added options: `NX`, `XX`, `GT` and `LT`.\n"}},
+    {"pexpireat", "Set the expiration for a key as a UNIX timestamp specified in milliseconds",
+     "2.6.0", "generic", "O(1)",
+     "key:key#0 unix-time-milliseconds:unix-time condition:oneof@7.0.0?(nx:pure-token=NX "
+     "xx:pure-token=XX gt:pure-token=GT lt:pure-token=LT)",
+     {.history =
+      "7.0.0 Added options: `NX`, `XX`, `GT` and `LT`.\n"}},
+    {"pexpiretime", "Get the expiration Unix timestamp for a key in milliseconds", "7.0.0",
+     "generic", "O(1)", "key:key#0"},
+    {"pttl", "Get the time to live for a key in milliseconds", "2.6.0", "generic", "O(1)",
+     "key:key#0",
+     {.history =
+      "2.8.0 Added the -2 reply.\n"}},
+    {"randomkey", "Return a random key from the keyspace", "1.0.0", "generic", "O(1)", ""},
+    {"rename", "Rename a key", "1.0.0", "generic", "O(1)", "key:key#0 newkey:key#1"},
+    {"renamenx", "Rename a key, only if the new key does not exist", "1.0.0", "generic", "O(1)",
+     "key:key#0 newkey:key#1",
+     {.history =
+      "3.2.0 The command no longer returns an error when source and destination names are the "
+      "same.\n"}},
+    {"scan", "Incrementally iterate the keys space", "2.8.0", "generic",
+     "O(1) for every call. O(N) for a complete iteration, including enough command calls for the "
+     "cursor to return back to 0. N is the number of elements inside the collection.",
+     "cursor:integer pattern:pattern=MATCH? count:integer=COUNT? type:string=TYPE@6.0.0?",
+     {.history =
+      "6.0.0 Added the `TYPE` subcommand.\n"}},
+    {"touch",
+     "Alters the last access time of a key(s). Returns the number of existing keys specified.",
+     "3.2.1", "generic", "O(N) where N is the number of keys that will be touched.", "key:key#0*"},
+    {"ttl", "Get the time to live for a key in seconds", "1.0.0", "generic", "O(1)", "key:key#0",
+     {.history =
+      "2.8.0 Added the -2 reply.\n"}},
+    {"type", "Determine the type stored at key", "1.0.0", "generic", "O(1)", "key:key#0"},
+    {"unlink",
+     "Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non "
+     "blocking.",
+     "4.0.0", "generic",
+     "O(1) for each key removed regardless of its size. Then the command does O(N) work in a "
+     "different thread in order to reclaim memory, where N is the number of allocations the "
+     "deleted objects where composed of.",
+     "key:key#0*"},
+    // connection
+    {"auth", "Authenticate to the server", "1.0.0", "connection",
+     "O(N) where N is the number of passwords defined for the user",
+     "username:string@6.0.0? password:string",
+     {.history =
+      "6.0.0 Added ACL style (username and password).\n"}},
+    {"client", "A container for client connection commands", "2.4.0", "connection",
+     "Depends on subcommand.", ""},
+    {"client|pause", "Stop processing commands from clients for some time", "2.9.50", "connection",
+     "O(1)", "timeout:integer mode:oneof@6.2.0?(write:pure-token=WRITE all:pure-token=ALL)",
+     {.history =
+      "6.2.0 `CLIENT PAUSE WRITE` mode added along with the `mode` option.\n"}},
+    {"client|info", "Returns information about the current client connection.", "6.2.0",
+     "connection", "O(1)", ""},
+    {"client|help", "Show helpful text about the different subcommands", "5.0.0", "connection",
+     "O(1)", ""},
+    {"client|no-evict", "Set client eviction mode for the current connection", "7.0.0",
+     "connection", "O(1)", "enabled:oneof(on:pure-token=ON off:pure-token=OFF)"},
+    {"client|reply", "Instruct the server whether to reply to commands", "3.2.0", "connection",
+     "O(1)", "on_off_skip:oneof(on:pure-token=ON off:pure-token=OFF skip:pure-token=SKIP)"},
+    {"client|getredir", "Get tracking notifications redirection client ID if any", "6.0.0",
+     "connection", "O(1)", ""},
+    {"client|unpause", "Resume processing of clients that were paused", "6.2.0", "connection",
+     "O(N) Where N is the number of paused clients", ""},
+    {"client|unblock", "Unblock a client blocked in a blocking command from a different connection",
+     "5.0.0", "connection", "O(log N) where N is the number of client connections",
+     "client-id:integer timeout_error:oneof?(timeout:pure-token=TIMEOUT error:pure-token=ERROR)"},
+    {"client|tracking", "Enable or disable server assisted client side caching support", "6.0.0",
+     "connection", "O(1). Some options may introduce additional complexity.",
+     "status:oneof(on:pure-token=ON off:pure-token=OFF) client-id:integer=REDIRECT? "
+     "prefix:string=PREFIX?*+ bcast:pure-token=BCAST? optin:pure-token=OPTIN? "
+     "optout:pure-token=OPTOUT? noloop:pure-token=NOLOOP?"},
+    {"client|id", "Returns the client ID for the current connection", "5.0.0", "connection", "O(1)",
+     ""},
+    {"client|caching", "Instruct the server about tracking or not keys in the next request",
+     "6.0.0", "connection", "O(1)", "mode:oneof(yes:pure-token=YES no:pure-token=NO)"},
+    {"client|kill", "Kill the connection of a client", "2.4.0", "connection",
+     "O(N) where N is the number of client connections",
+     "filter:oneof(ip:port:string~2.8.12 new-format:oneof*(client-id:integer=ID@2.8.12? "
+     "normal_master_slave_pubsub:oneof=TYPE@2.8.12?(normal:pure-token=NORMAL "
+     "master:pure-token=MASTER@3.2.0 slave:pure-token=SLAVE replica:pure-token=REPLICA@5.0.0 "
+     "pubsub:pure-token=PUBSUB) username:string=USER? ip:port:string=ADDR? "
+     "ip:port:string=LADDR@6.2.0? yes/no:string=SKIPME?))",
+     {.history =
+      "2.8.12 Added new filter format.\n"
+      "2.8.12 `ID` option.\n"
+      "3.2.0 Added `master` type in for `TYPE` option.\n"
+      "5.0.0 Replaced `slave` `TYPE` with `replica`. `slave` still supported for backward "
+      "compatibility.\n"
+      "6.2.0 `LADDR` option.\n"}},
+    {"client|trackinginfo",
+     "Return information about server assisted client side caching for the current connection",
+     "6.2.0", "connection", "O(1)", ""},
+    {"client|setname", "Set the current connection name", "2.6.9", "connection", "O(1)",
+     "connection-name:string"},
+    {"client|getname", "Get the current connection name", "2.6.9", "connection", "O(1)", ""},
+    {"client|list", "Get the list of client connections", "2.4.0", "connection",
+     "O(N) where N is the number of client connections",
+     "normal_master_replica_pubsub:oneof=TYPE@5.0.0?(normal:pure-token=NORMAL "
+     "master:pure-token=MASTER replica:pure-token=REPLICA pubsub:pure-token=PUBSUB) "
+     "id:block=ID@6.2.0?(client-id:integer*)",
+     {.history =
+      "2.8.12 Added unique client `id` field.\n"
+      "5.0.0 Added optional `TYPE` filter.\n"
+      "6.0.0 Added `user` field.\n"
+      "6.2.0 Added `argv-mem`, `tot-mem`, `laddr` and `redir` fields and the optional `ID` "
+      "filter.\n"
+      "7.0.0 Added `resp`, `multi-mem`, `rbs` and `rbp` fields.\n"
+      "7.0.3 Added `ssub` field.\n"}},
+    {"echo", "Echo the given string", "1.0.0", "connection", "O(1)", "message:string"},
+    {"hello", "Handshake with Redis", "6.0.0", "connection", "O(1)",
+     "arguments:block?(protover:integer username_password:block=AUTH?(username:string "
+     "password:string) clientname:string=SETNAME?)",
+     {.history =
+      "6.2.0 `protover` made optional; when called without arguments the command reports the "
+      "current connection's context.\n"}},
+    {"ping", "Ping the server", "1.0.0", "connection", "O(1)", "message:string?"},
+    {"quit", "Close the connection", "1.0.0", "connection", "O(1)", ""},
+    {"select", "Change the selected database for the current connection", "1.0.0", "connection",
+     "O(1)", "index:integer"},
+    // server
+    {"command", "Get array of Redis command details", "2.8.13", "server",
+     "O(N) where N is the total number of Redis commands", ""},
+    {"command|docs", "Get array of specific Redis command documentation", "7.0.0", "server",
+     "O(N) where N is the number of commands to look up", "command-name:string?*"},
+    {"command|count", "Get total number of Redis commands", "2.8.13", "server", "O(1)", ""},
+    {"command|getkeysandflags", "Extract keys and access flags given a full Redis command", "7.0.0",
+     "server", "O(N) where N is the number of arguments to the command", ""},
+    {"command|info",
+     "Get array of specific Redis command details, or all when no argument is given.", "2.8.13",
+     "server", "O(N) where N is the number of commands to look up", "command-name:string?*",
+     {.history =
+      "7.0.0 Allowed to be called with no argument to get info on all commands.\n"}},
+    {"command|getkeys", "Extract keys given a full Redis command", "2.8.13", "server",
+     "O(N) where N is the number of arguments to the command", ""},
+    {"command|help", "Show helpful text about the different subcommands", "5.0.0", "server", "O(1)",
+     ""},
+    {"command|list", "Get an array of Redis command names", "7.0.0", "server",
+     "O(N) where N is the total number of Redis commands",
+     "filterby:oneof=FILTERBY?(module-name:string=MODULE category:string=ACLCAT "
+     "pattern:pattern=PATTERN)"},
+    {"config", "A container for server configuration commands", "2.0.0", "server",
+     "Depends on subcommand.", ""},
+    {"config|resetstat", "Reset the stats returned by INFO", "2.0.0", "server", "O(1)", ""},
+    {"config|get", "Get the values of configuration parameters", "2.0.0", "server",
+     "O(N) when N is the number of configuration parameters provided",
+     "parameter:block*(parameter:string)",
+     {.history =
+      "7.0.0 Added the ability to pass multiple pattern parameters in one call\n"}},
+    {"config|rewrite", "Rewrite the configuration file with the in memory configuration", "2.8.0",
+     "server", "O(1)", ""},
+    {"config|help", "Show helpful text about the different subcommands", "5.0.0", "server", "O(1)",
+     ""},
+    {"config|set", "Set configuration parameters to the given values", "2.0.0", "server",
+     "O(N) when N is the number of configuration parameters provided",
+     "parameter_value:block*(parameter:string value:string)",
+     {.history =
+      "7.0.0 Added the ability to set multiple parameters in one call.\n"}},
+    {"dbsize", "Return the number of keys in the selected database", "1.0.0", "server", "O(1)", ""},
+    {"debug", "A container for debugging commands", "1.0.0", "server", "Depends on subcommand.", "",
+     {.doc_flags = "syscmd"}},
+    {"flushall", "Remove all keys from all databases", "1.0.0", "server",
+     "O(N) where N is the total number of keys in all databases",
+     "async:oneof?(async:pure-token=ASYNC@4.0.0 sync:pure-token=SYNC@6.2.0)",
+     {.history =
+      "4.0.0 Added the `ASYNC` flushing mode modifier.\n"
+      "6.2.0 Added the `SYNC` flushing mode modifier.\n"}},
+    {"flushdb", "Remove all keys from the current database", "1.0.0", "server",
+     "O(N) where N is the number of keys in the selected database",
+     "async:oneof?(async:pure-token=ASYNC@4.0.0 sync:pure-token=SYNC@6.2.0)",
+     {.history =
+      "4.0.0 Added the `ASYNC` flushing mode modifier.\n"
+      "6.2.0 Added the `SYNC` flushing mode modifier.\n"}},
+    {"info", "Get information and statistics about the server", "1.0.0", "server", "O(1)",
+     "section:string?*",
+     {.history =
+      "7.0.0 Added support for taking multiple section arguments.\n"}},
+    {"shutdown", "Synchronously save the dataset to disk and then shut down the server", "1.0.0",
+     "server",
+     "O(N) when saving, where N is the total number of keys in all databases when saving data, "
+     "otherwise O(1)",
+     "nosave_save:oneof?(nosave:pure-token=NOSAVE save:pure-token=SAVE) now:pure-token=NOW@7.0.0? "
+     "force:pure-token=FORCE@7.0.0? abort:pure-token=ABORT@7.0.0?",
+     {.history =
+      "7.0.0 Added the `NOW`, `FORCE` and `ABORT` modifiers.\n"}},
+    {"slowlog", "A container for slow log commands", "2.2.12", "server", "Depends on subcommand.",
+     ""},
+    {"slowlog|reset", "Clear all entries from the slow log", "2.2.12", "server",
+     "O(N) where N is the number of entries in the slowlog", ""},
+    {"slowlog|len", "Get the slow log's length", "2.2.12", "server", "O(1)", ""},
+    {"slowlog|get", "Get the slow log's entries", "2.2.12", "server",
+     "O(N) where N is the number of entries returned", "count:integer?",
+     {.history =
+      "4.0.0 Added client IP address, port and name to the reply.\n"}},
+    {"slowlog|help", "Show helpful text about the different subcommands", "6.2.0", "server", "O(1)",
+     ""},
+    {"swapdb", "Swaps two Redis databases", "4.0.0", "server",
+     "O(N) where N is the count of clients watching or blocking on keys from both databases.",
+     "index1:integer index2:integer"},
+    {"time", "Return the current server time", "2.6.0", "server", "O(1)", ""},
+};
+// clang-format on
+
+// One argument of the notation in command_docs.h, as views into the table.
+struct ArgDoc {
+    std::string_view name;
+    std::string_view type;
+    std::string_view key_spec_index;
+    std::string_view token;
+    std::string_view since;
+    std::string_view deprecated_since;
+    bool optional = false;
+    bool multiple = false;
+    bool multiple_token = false;
+    std::string_view nested;  // the text between the parentheses, empty for none
+};
+
+constexpr std::string_view kAttrStarts = "#=@~?*+(";
+
+// Cuts the next space-separated item at parenthesis depth 0 off the front of `list`.
+std::string_view next_item(std::string_view* list) {
+    int depth = 0;
+    size_t i = 0;
+    for (; i < list->size(); i++) {
+        char c = (*list)[i];
+        if (c == '(') {
+            depth++;
+        } else if (c == ')') {
+            depth--;
+        } else if (c == ' ' && depth == 0) {
+            break;
+        }
+    }
+    std::string_view item = list->substr(0, i);
+    list->remove_prefix(i < list->size() ? i + 1 : i);
+    return item;
+}
+
+size_t count_items(std::string_view list) {
+    size_t n = 0;
+    while (!list.empty()) {
+        next_item(&list);
+        n++;
+    }
+    return n;
+}
+
+ArgDoc parse_arg(std::string_view item) {
+    ArgDoc a;
+    size_t head_end = item.find_first_of(kAttrStarts);
+    std::string_view head = item.substr(0, head_end);
+    // The type never holds ':', a name may ("ip:port"): split at the last one.
+    size_t colon = head.rfind(':');
+    a.name = head.substr(0, colon);
+    a.type = head.substr(colon + 1);
+    size_t i = head_end;
+    while (i < item.size()) {
+        char c = item[i];
+        if (c == '(') {
+            a.nested = item.substr(i + 1, item.size() - i - 2);
+            break;
+        }
+        size_t end = item.find_first_of(kAttrStarts, i + 1);
+        std::string_view value = item.substr(i + 1, end - i - 1);
+        switch (c) {
+            case '#': a.key_spec_index = value; break;
+            case '=': a.token = value; break;
+            case '@': a.since = value; break;
+            case '~': a.deprecated_since = value; break;
+            case '?': a.optional = true; break;
+            case '*': a.multiple = true; break;
+            case '+': a.multiple_token = true; break;
+            default: break;
+        }
+        i = end;
+    }
+    return a;
+}
+
+void reply_pair(resp::Reply& r, std::string_view key, std::string_view value) {
+    r.bulk(key);
+    r.bulk(value);
+}
+
+// Redis' addReplyCommandArgList: one map per argument, fields in Redis' order.
+void reply_args(resp::Reply& r, std::string_view list) {
+    r.array(count_items(list));
+    while (!list.empty()) {
+        ArgDoc a = parse_arg(next_item(&list));
+        bool has_flags = a.optional || a.multiple || a.multiple_token;
+        bool has_nested = a.type == "oneof" || a.type == "block";
+        r.map(2 + !a.key_spec_index.empty() + !a.token.empty() + !a.since.empty() +
+              !a.deprecated_since.empty() + has_flags + has_nested);
+        reply_pair(r, "name", a.name);
+        reply_pair(r, "type", a.type);
+        if (!a.key_spec_index.empty()) {
+            long long index = 0;
+            (void)parse_ll(a.key_spec_index, &index);
+            r.bulk("key_spec_index");
+            r.integer(index);
+        }
+        if (!a.token.empty()) reply_pair(r, "token", a.token);
+        if (!a.since.empty()) reply_pair(r, "since", a.since);
+        if (!a.deprecated_since.empty()) reply_pair(r, "deprecated_since", a.deprecated_since);
+        if (has_flags) {
+            r.bulk("flags");
+            r.set(size_t{a.optional} + a.multiple + a.multiple_token);
+            if (a.optional) r.simple("optional");
+            if (a.multiple) r.simple("multiple");
+            if (a.multiple_token) r.simple("multiple_token");
+        }
+        if (has_nested) {
+            r.bulk("arguments");
+            reply_args(r, a.nested);
+        }
+    }
+}
+
+size_t count_words(std::string_view s) {
+    size_t n = 0;
+    while (!s.empty()) {
+        size_t sp = s.find(' ');
+        n += sp != 0;
+        s.remove_prefix(sp == std::string_view::npos ? s.size() : sp + 1);
+    }
+    return n;
+}
+
+void reply_history(resp::Reply& r, std::string_view history) {
+    r.bulk("history");
+    r.set(static_cast<size_t>(std::count(history.begin(), history.end(), '\n')));
+    while (!history.empty()) {
+        size_t nl = history.find('\n');
+        std::string_view line = history.substr(0, nl);
+        history.remove_prefix(nl + 1);
+        size_t sp = line.find(' ');
+        r.array(2);
+        r.bulk(line.substr(0, sp));
+        r.bulk(line.substr(sp + 1));
+    }
+}
+
+// Redis' addReplyCommandDocs: the fields present, in Redis' order.
+void reply_doc(resp::Reply& r, const CommandDoc& d, const server::CommandDef& def) {
+    const CommandDocExtra& x = d.extra;
+    bool container = !def.subcommands.empty();
+    r.map(4 + !d.arguments.empty() + !x.doc_flags.empty() + !x.deprecated_since.empty() +
+          !x.replaced_by.empty() + !x.history.empty() + container);
+    reply_pair(r, "summary", d.summary);
+    reply_pair(r, "since", d.since);
+    reply_pair(r, "group", d.group);
+    reply_pair(r, "complexity", d.complexity);
+    if (!x.doc_flags.empty()) {
+        r.bulk("doc_flags");
+        r.set(count_words(x.doc_flags));
+        std::string_view flags = x.doc_flags;
+        while (!flags.empty()) {
+            size_t sp = flags.find(' ');
+            if (sp != 0) r.simple(flags.substr(0, sp));
+            flags.remove_prefix(sp == std::string_view::npos ? flags.size() : sp + 1);
+        }
+    }
+    if (!x.deprecated_since.empty()) reply_pair(r, "deprecated_since", x.deprecated_since);
+    if (!x.replaced_by.empty()) reply_pair(r, "replaced_by", x.replaced_by);
+    if (!x.history.empty()) reply_history(r, x.history);
+    if (!d.arguments.empty()) {
+        r.bulk("arguments");
+        reply_args(r, d.arguments);
+    }
+    if (container) {
+        size_t documented = 0;
+        for (const auto& sub : def.subcommands) {
+            documented += find_command_doc(sub.name) != nullptr;
+        }
+        r.bulk("subcommands");
+        r.map(documented);
+        for (const auto& sub : def.subcommands) {
+            if (const CommandDoc* s = find_command_doc(sub.name)) {
+                r.bulk(sub.name);
+                reply_doc(r, *s, sub);
+            }
+        }
+    }
+}
+
+// "get" or "config|get": the registered command, or nullptr.
+const server::CommandDef* find_registered(const server::CommandTable& t, std::string_view name) {
+    size_t bar = name.find('|');
+    const server::CommandDef* c = t.find(name.substr(0, bar));
+    if (!c || bar == std::string_view::npos) return c;
+    for (const auto& sub : c->subcommands) {
+        if (iequals(sub.name, name)) return &sub;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+const CommandDoc* find_command_doc(std::string_view name) {
+    for (const CommandDoc& d : kDocs) {
+        if (iequals(d.name, name)) return &d;
+    }
+    return nullptr;
+}
+
+std::span<const CommandDoc> all_command_docs() { return kDocs; }
+
+void reply_command_docs(resp::Reply& r, const server::CommandTable& t,
+                        const std::vector<std::string_view>& names) {
+    // The count comes first in RESP, so the (command, doc) pairs are found before replying.
+    std::vector<std::pair<const server::CommandDef*, const CommandDoc*>> found;
+    auto add = [&](const server::CommandDef* c) {
+        const CommandDoc* d = c ? find_command_doc(c->name) : nullptr;
+        if (d) found.emplace_back(c, d);
+    };
+    if (names.empty()) {
+        for (const auto& c : t.all()) add(c.get());
+    } else {
+        for (std::string_view n : names) add(find_registered(t, n));
+    }
+    r.map(found.size());
+    for (auto [c, d] : found) {
+        r.bulk(c->name);
+        reply_doc(r, *d, *c);
+    }
+}
+
+}  // namespace slotcache::commands

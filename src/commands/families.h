@@ -1,0 +1,18 @@
+// Registration entry points of the command families in this folder. registry.cpp calls each
+// once at start-up, in the order COMMAND lists them.
+#pragma once
+
+namespace slotcache::server {
+class CommandTable;
+}
+
+namespace slotcache::commands {
+
+// GET SET SETNX SETEX PSETEX GETSET GETDEL GETEX MGET MSET MSETNX APPEND STRLEN INCR DECR
+// INCRBY DECRBY INCRBYFLOAT GETRANGE SUBSTR SETRANGE (strings.cpp).
+void register_string_commands(server::CommandTable& table);
+// DEL UNLINK EXISTS TYPE EXPIRE PEXPIRE EXPIREAT PEXPIREAT TTL PTTL EXPIRETIME PEXPIRETIME
+// PERSIST RENAME RENAMENX KEYS SCAN RANDOMKEY TOUCH OBJECT COPY (keys.cpp).
+void register_key_commands(server::CommandTable& table);
+
+}  // namespace slotcache::commands

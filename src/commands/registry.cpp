@@ -1,0 +1,15 @@
+// The one place that lists every command family; the server builds its table from it.
+#include "commands/families.h"
+#include "commands/server_families.h"
+
+namespace slotcache::server {
+
+void register_all_commands(CommandTable& table) {
+    commands::register_connection_commands(table);
+    commands::register_admin_commands(table);
+    commands::register_introspection_commands(table);
+    commands::register_string_commands(table);
+    commands::register_key_commands(table);
+}
+
+}  // namespace slotcache::server

@@ -1,0 +1,235 @@
+// The data path of a command, from buffered bytes to a buffered reply (DESIGN.md §3).
+//
+// Outcomes of execute(), in the order they are checked (each writes its own error):
+//   1. unknown command                 -> ERR unknown command '<name>', with args beginning with: ...
+//   2. unknown subcommand              -> ERR unknown subcommand '<sub>'. Try <CMD> HELP.
+//   3. wrong arity                     -> ERR wrong number of arguments for '<name>' command
+//   4. not authenticated               -> NOAUTH Authentication required.
+//   5. CLIENT PAUSE covers the command -> not run now: the client is parked with its input
+//                                         unconsumed and resumes when the pause ends
+//   6. over maxmemory, nothing to evict, and the command may grow memory -> OOM ...
+//   7. otherwise the handler runs; its time feeds commandstats and the slowlog.
+//
+// Input handling stops for a client while its output exceeds kOutputPauseBytes (back-pressure),
+// while it is parked by CLIENT PAUSE, and once it is marked close-after-reply.
+#include <algorithm>
+#include <climits>
+#include <cstdint>
+#include <cstring>
+
+#include "common/clock.h"
+#include "common/crc16.h"
+#include "common/log.h"
+#include "common/strutil.h"
+#include "server/server.h"
+
+namespace slotcache::server {
+
+namespace {
+
+std::string unknown_command_error(const std::vector<std::string_view>& args) {
+    std::string msg = "ERR unknown command '";
+    msg.append(args[0].substr(0, 128));
+    msg += "', with args beginning with: ";
+    size_t listed = 0;
+    for (size_t i = 1; i < args.size() && listed < 128; i++) {
+        size_t room = 128 - listed;
+        std::string_view a = args[i].substr(0, room);
+        msg += '\'';
+        msg.append(a);
+        msg += "' ";
+        listed += a.size() + 3;
+    }
+    return msg;
+}
+
+std::string upper(std::string_view s) {
+    std::string r(s);
+    for (auto& ch : r) ch = static_cast<char>(toupper(static_cast<unsigned char>(ch)));
+    return r;
+}
+
+// True when the byte at offset `at` of the pending output is '-', an error reply's first byte.
+bool reply_starts_with_error(const resp::OutBuffer& out, size_t at) {
+    if (out.size() <= at) return false;
+    iovec iov[64];
+    size_t n = out.iov(iov, 64);
+    for (size_t i = 0; i < n; i++) {
+        if (at < iov[i].iov_len) return static_cast<const char*>(iov[i].iov_base)[at] == '-';
+        at -= iov[i].iov_len;
+    }
+    return false;
+}
+
+}  // namespace
+
+void Server::process_input(Client& c) {
+    if (c.is_closing() || c.has_flag(kClientCloseAfterReply)) return;
+    net::Connection& conn = c.conn();
+    resp::ParserLimits limits;
+    limits.max_bulk_len = cfg().proto_max_bulk_len;
+    limits.max_multibulk_len = INT_MAX;
+    limits.authenticated = c.authenticated;
+
+    while (conn.read_size() > 0 && !c.is_closing()) {
+        if (c.has_flag(kClientPausedByCommand | kClientPausedOutput | kClientCloseAfterReply)) {
+            break;
+        }
+        resp::ParseStatus st = c.parser.parse(conn.read_data(), conn.read_size(), limits);
+        if (st == resp::ParseStatus::NeedMore) {
+            if (!check_query_limits(c)) return;
+            size_t need = c.parser.bytes_needed();
+            if (need > conn.input_capacity()) conn.reserve_input(need);
+            break;
+        }
+        if (st == resp::ParseStatus::Error) {
+            std::string msg = "ERR " + c.parser.error();
+            resp::Reply(conn.out(), c.proto).error(msg);
+            LOG_VERBOSE("Protocol error (%s) from client: %s", c.parser.error().c_str(),
+                        c.describe(unix_ms()).c_str());
+            c.parser.reset();
+            c.set_flag(kClientCloseAfterReply);
+            conn.pause_reading();
+            break;
+        }
+        if (c.parser.argc() == 0) {
+            conn.consume_input(c.parser.consumed());
+            continue;
+        }
+        execute(c, c.parser.args());
+        if (c.has_flag(kClientPausedByCommand)) {
+            c.parser.reset();  // the command stays in the buffer and is parsed again later
+            break;
+        }
+        if (c.is_closing()) return;
+        conn.consume_input(c.parser.consumed());
+        if (conn.out().size() >= kOutputPauseBytes) {
+            enforce_output_limits(c, unix_ms());
+            if (c.is_closing()) return;
+            if (conn.out().size() >= output_pause_threshold()) {
+                c.set_flag(kClientPausedOutput);
+                conn.pause_reading();
+            }
+        }
+    }
+    if (!conn.out().empty() || c.has_flag(kClientCloseAfterReply)) add_pending_write(c);
+}
+
+size_t Server::output_pause_threshold() const {
+    // With a configured limit the client keeps being served until the limit closes it, as in
+    // Redis (operators rely on that signal); without one, reading pauses instead, so memory
+    // stays bounded by kOutputPauseBytes per client. A soft-only limit pauses just past the
+    // soft size, where the cron closes the client after soft-seconds.
+    const auto& lim = cfg().client_output_buffer_limit[0];
+    if (lim.hard_bytes > 0) return SIZE_MAX;
+    if (lim.soft_bytes > 0) {
+        return std::max(kOutputPauseBytes, static_cast<size_t>(lim.soft_bytes) + 1);
+    }
+    return kOutputPauseBytes;
+}
+
+bool Server::check_query_limits(Client& c) {
+    size_t limit = static_cast<size_t>(cfg().client_query_buffer_limit);
+    if (c.conn().read_size() > limit || c.parser.bytes_needed() > limit + 2) {
+        LOG_WARNING("Closing client that reached max query buffer length: %s",
+                    c.describe(unix_ms()).c_str());
+        stats_.client_qbuf_limit_disconnections++;
+        c.close();
+        return false;
+    }
+    return true;
+}
+
+bool Server::must_wait_for_pause(const CommandDef& cmd) const {
+    if (pause_kind_ == PauseKind::None) return false;
+    if (pause_kind_ == PauseKind::All) return true;
+    return (cmd.flags & (kCmdWrite | kCmdMayReplicate)) != 0;
+}
+
+bool Server::reject_before_call(Client& c, const CommandDef& cmd,
+                                const std::vector<std::string_view>& args, resp::Reply& reply) {
+    int argc = static_cast<int>(args.size());
+    if ((cmd.arity > 0 && argc != cmd.arity) || argc < -cmd.arity) {
+        reply.error("ERR wrong number of arguments for '" + cmd.name + "' command");
+        return true;
+    }
+    if (!c.authenticated && !(cmd.flags & kCmdNoAuth)) {
+        reply.error(err_text(Err::NoAuth));
+        return true;
+    }
+    return false;
+}
+
+void Server::execute(Client& c, const std::vector<std::string_view>& args) {
+    resp::Reply reply(c.conn().out(), c.proto);
+    c.last_interaction_ms = unix_ms();
+    const CommandDef* cmd = commands_.find(args[0]);
+    if (!cmd) {
+        stats_.error_replies++;
+        reply.error(unknown_command_error(args));
+        return;
+    }
+    if (!cmd->subcommands.empty() && args.size() >= 2) {
+        const CommandDef* sub = commands_.resolve(cmd, args);
+        if (!sub) {
+            stats_.error_replies++;
+            reply.error("ERR unknown subcommand '" + std::string(args[1].substr(0, 128)) +
+                        "'. Try " + upper(args[0]) + " HELP.");
+            return;
+        }
+        cmd = sub;
+    }
+    if (reject_before_call(c, *cmd, args, reply)) {
+        cmd->rejected_calls++;
+        stats_.error_replies++;
+        return;
+    }
+    if (must_wait_for_pause(*cmd)) {
+        c.set_flag(kClientPausedByCommand);
+        c.conn().pause_reading();
+        paused_.push_back(&c);
+        return;
+    }
+    if (cfg().maxmemory > 0) {
+        auto evicted = keyspace_.evict_if_needed(c.last_interaction_ms);
+        if (!evicted.ok() && (cmd->flags & kCmdDenyOom)) {
+            cmd->rejected_calls++;
+            stats_.error_replies++;
+            reply.error(err_text(Err::Oom));
+            return;
+        }
+    }
+    call(c, *cmd, args, reply);
+}
+
+void Server::call(Client& c, const CommandDef& cmd, const std::vector<std::string_view>& args,
+                  resp::Reply& reply) {
+    int32_t slot = -1;
+    if (cmd.first_key > 0 && static_cast<size_t>(cmd.first_key) < args.size()) {
+        slot = key_slot(args[static_cast<size_t>(cmd.first_key)]);
+    }
+    CommandContext ctx{*this, c, args, reply, keyspace_.db(c.db), c.last_interaction_ms, slot};
+    size_t out_before = c.conn().out().size();
+    c.last_cmd = &cmd;  // CLIENT LIST shows the command being run, as Redis sets lastcmd first
+    int64_t t0 = monotonic_us();
+    cmd.handler(ctx);
+    int64_t dur = monotonic_us() - t0;
+
+    cmd.calls++;
+    cmd.usec += static_cast<uint64_t>(dur);
+    stats_.commands_processed++;
+    stats_.dirty += static_cast<uint64_t>(ctx.dirty);
+    c.commands_processed++;
+    // An error reply starts with '-' right where this command's reply began.
+    if (reply_starts_with_error(c.conn().out(), out_before)) {
+        cmd.failed_calls++;
+        stats_.error_replies++;
+    }
+    if (!(cmd.flags & kCmdSkipSlowlog)) {
+        slowlog_.maybe_add(args, dur, cfg().slowlog_log_slower_than,
+                           static_cast<size_t>(cfg().slowlog_max_len), c.conn().peer_addr(),
+                           c.name, c.last_interaction_ms / 1000);
+    }
+}
+
+}  // namespace slotcache::server

@@ -1,0 +1,152 @@
+// Server: owns the libuv loop and every subsystem (config, keyspace, command table, clients,
+// listeners, timers) and runs the path of one command (DESIGN.md §3): read -> parse ->
+// dispatch (lookup, arity, auth, maxmemory) -> execute -> reply buffered -> flushed once per
+// loop iteration before the loop sleeps.
+//
+// The loop phases we rely on: read callbacks run in libuv's poll phase; the prepare handle runs
+// right before the next poll, so every client that got output during an iteration is written
+// once there (one writev per client), as Redis' beforeSleep does. The cron is a uv timer at
+// `hz`: active expiry (a time budget of 25% of the period), incremental rehash, client
+// timeouts, the ops/sec sampler, the memory peak and CLIENT PAUSE deadlines.
+//
+// Rejected: flushing after each command (one syscall per command kills pipelining), and a
+// global server object every file writes (STYLE.md): commands reach state through the
+// CommandContext's Server& and its accessors.
+//
+// Loop thread only; signals arrive as uv_signal callbacks on the loop.
+#pragma once
+
+#include <uv.h>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "config/config.h"
+#include "keyspace/keyspace.h"
+#include "net/listener.h"
+#include "server/client.h"
+#include "server/command.h"
+#include "server/slowlog.h"
+#include "server/stats.h"
+
+namespace slotcache::server {
+
+constexpr const char* kVersion = "0.1.0";
+// What INFO's redis_version reports: the Redis release whose behaviour we follow, so that
+// clients that gate features on the version (redis-py, ioredis, redis-cli) take the 7.0 paths.
+constexpr const char* kRedisCompatVersion = "7.0.15";
+
+// Reading from a client stops while this much output is queued for it (back-pressure); it
+// resumes once the output drained. Large enough that a pipeline of small replies never stops.
+constexpr size_t kOutputPauseBytes = 1024 * 1024;
+
+enum class PauseKind : uint8_t { None, Write, All };
+
+class Server final : public net::AcceptHandler, public keyspace::KeyspaceObserver {
+public:
+    explicit Server(config::Config& cfg);
+    ~Server() override;
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // Binds, creates listeners and timers. Returns false after logging the reason.
+    bool start();
+    // Runs the loop until shutdown. Returns the process exit code.
+    int run();
+    // Schedules a clean shutdown from a signal or SHUTDOWN (the loop stops after this iteration).
+    void request_shutdown(const char* why);
+
+    // ---- accessors for commands --------------------------------------------------------
+    config::Config& config() { return cfg_; }
+    const config::Values& cfg() const { return cfg_.values(); }
+    keyspace::Keyspace& keyspace() { return keyspace_; }
+    const CommandTable& commands() const { return commands_; }
+    Stats& stats() { return stats_; }
+    Slowlog& slowlog() { return slowlog_; }
+    uv_loop_t* loop() { return loop_; }
+    const std::string& run_id() const { return run_id_; }
+    int64_t start_time_ms() const { return start_ms_; }
+    const std::unordered_map<uint64_t, Client*>& clients() const { return clients_; }
+    Client* find_client(uint64_t id);
+    size_t blocked_clients() const { return 0; }
+
+    void stat_keyspace_hit(bool hit) { hit ? stats_.keyspace_hits++ : stats_.keyspace_misses++; }
+
+    // CLIENT PAUSE / UNPAUSE.
+    void pause_clients(PauseKind kind, int64_t until_ms);
+    void unpause_clients();
+    PauseKind pause_kind() const { return pause_kind_; }
+
+    // DEBUG SET-ACTIVE-EXPIRE.
+    void set_active_expire(bool on) { active_expire_ = on; }
+
+    // Applies maxmemory/policy/samples/LFU settings to the keyspace (start-up and CONFIG SET).
+    void apply_eviction_config();
+
+    // ---- the data path (dispatch.cpp) ----------------------------------------------------
+    // Parses and executes what the client has buffered, as far as it may go now.
+    void process_input(Client& c);
+    void add_pending_write(Client& c);
+
+    // ---- client lifecycle (client.cpp calls these) ---------------------------------------
+    void on_accept(net::Connection* conn) override;
+    void on_client_closed(Client* c);
+    void on_client_drained(Client& c);
+
+    // ---- keyspace observer ---------------------------------------------------------------
+    void on_expired(int db, std::string_view key) override;
+    void on_evicted(int db, std::string_view key) override;
+
+private:
+    void execute(Client& c, const std::vector<std::string_view>& args);
+    bool reject_before_call(Client& c, const CommandDef& cmd,
+                            const std::vector<std::string_view>& args, resp::Reply& reply);
+    void call(Client& c, const CommandDef& cmd, const std::vector<std::string_view>& args,
+              resp::Reply& reply);
+    bool must_wait_for_pause(const CommandDef& cmd) const;
+    bool check_query_limits(Client& c);
+    size_t output_pause_threshold() const;
+    void flush_pending_writes();
+    void cron();
+    void close_idle_clients(int64_t now_ms);
+    void enforce_output_limits(Client& c, int64_t now_ms);
+    void finish_shutdown();
+    void register_config_hooks();
+    bool write_pidfile();
+
+    static void on_prepare(uv_prepare_t* h);
+    static void on_cron(uv_timer_t* t);
+    static void on_signal(uv_signal_t* s, int signum);
+
+    config::Config& cfg_;
+    uv_loop_t* loop_;
+    keyspace::Keyspace keyspace_;
+    CommandTable commands_;
+    net::Listeners listeners_;
+    Stats stats_;
+    Slowlog slowlog_;
+
+    std::unordered_map<uint64_t, Client*> clients_;
+    std::vector<Client*> pending_write_;
+    std::vector<Client*> paused_;
+    uint64_t next_client_id_ = 1;
+
+    uv_prepare_t prepare_;
+    uv_timer_t cron_timer_;
+    uv_signal_t sigterm_;
+    uv_signal_t sigint_;
+
+    std::string run_id_;
+    int64_t start_ms_ = 0;
+    bool active_expire_ = true;
+    bool shutting_down_ = false;
+    int exit_code_ = 0;
+    PauseKind pause_kind_ = PauseKind::None;
+    int64_t pause_until_ms_ = 0;
+    uint64_t cron_loops_ = 0;
+    std::vector<int> key_idx_;  // scratch for key extraction, reused across commands
+};
+
+}  // namespace slotcache::server
