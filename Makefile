@@ -63,13 +63,19 @@ INTEG_SRC := $(sort $(wildcard tests/integration/*.cpp))
 INTEG_OBJ := $(INTEG_SRC:%.cpp=$(BUILD)/%.o)
 INTEG_BIN := $(BUILD)/integration_tests
 
+CLUSTER_SRC := $(sort $(wildcard tests/cluster/*.cpp))
+CLUSTER_OBJ := $(CLUSTER_SRC:%.cpp=$(BUILD)/%.o)
+CLUSTER_BIN := $(BUILD)/cluster_tests
+# Test support shared with the integration suite (process harness, raw sockets).
+HARNESS_OBJ := $(BUILD)/tests/integration/harness.o $(BUILD)/tests/integration/harness_raw.o
+
 SERVER := src/slotcache-server
 LINKS  := src/slotcache-cli src/slotcache-benchmark
 
 # Test code may use exceptions (doctest does); src/ may not.
 TEST_CXXFLAGS := $(filter-out -fno-exceptions,$(CXXFLAGS)) -Itests
 
-.PHONY: all deps test unit integration run fuzz bench clean format check-format lint cluster cluster-stop
+.PHONY: FORCE all deps test unit integration run fuzz bench clean format check-format lint cluster cluster-stop
 
 all: $(SERVER) $(LINKS)
 
@@ -77,8 +83,10 @@ deps:
 	@sh deps/install.sh
 
 # The binary is linked in the mode's directory and copied, so that switching SANITIZE relinks.
-$(SERVER): $(BUILD)/slotcache-server
-	@cp $< $@.tmp && mv -f $@.tmp $@
+$(SERVER): $(BUILD)/slotcache-server FORCE
+	@cmp -s $< $@ || (cp $< $@.tmp && mv -f $@.tmp $@)
+
+FORCE:
 
 $(BUILD)/slotcache-server: $(OBJ_MAIN) $(LIB) | deps
 	$(CXX) $(LDFLAGS) -o $@ $(OBJ_MAIN) $(LIB) $(LDLIBS)
@@ -105,10 +113,13 @@ $(UNIT_BIN): $(UNIT_OBJ) $(LIB)
 $(INTEG_BIN): $(INTEG_OBJ) $(BUILD)/tests/unit/main.o $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $(INTEG_OBJ) $(BUILD)/tests/unit/main.o $(LIB) $(LDLIBS) $(shell pkg-config --libs hiredis)
 
+$(CLUSTER_BIN): $(CLUSTER_OBJ) $(HARNESS_OBJ) $(BUILD)/tests/unit/main.o $(LIB)
+	$(CXX) $(LDFLAGS) -o $@ $(CLUSTER_OBJ) $(HARNESS_OBJ) $(BUILD)/tests/unit/main.o $(LIB) $(LDLIBS) $(shell pkg-config --libs hiredis)
+
 unit: $(UNIT_BIN)
 integration: $(INTEG_BIN) all
 
-test: all $(UNIT_BIN) $(INTEG_BIN)
+test: all $(UNIT_BIN) $(INTEG_BIN) $(if $(CLUSTER_SRC),$(CLUSTER_BIN))
 	@BUILD=$(BUILD) sh tests/run-all
 
 run: all
@@ -119,6 +130,7 @@ FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.cpp=build-fuzz/%)
 FUZZ_FLAGS := -std=c++20 -O1 -g -Isrc -fsanitize=fuzzer,address,undefined -DSLOTCACHE_FUZZ=1 -fno-exceptions
 # Each target links only the modules it exercises (a parser should not drag in the server).
 FUZZ_DIRS_resp_parser_fuzz := common resp
+FUZZ_DIRS_bus_codec_fuzz := common cluster/bus_codec.cpp
 
 fuzz:
 	@SLOTCACHE_FUZZ=1 sh deps/install.sh
@@ -126,8 +138,10 @@ fuzz:
 	@$(MAKE) --no-print-directory $(FUZZ_BIN)
 
 .SECONDEXPANSION:
-build-fuzz/%: tests/fuzz/%.cpp $$(foreach d,$$(FUZZ_DIRS_$$*),$$(wildcard src/$$(d)/*.cpp))
-	clang++ $(FUZZ_FLAGS) -o $@ $< $(foreach d,$(FUZZ_DIRS_$*),$(wildcard src/$(d)/*.cpp)) $(shell pkg-config --cflags --libs libxxhash) -pthread
+# An entry is a folder of src/ (all its .cpp files) or one src/ file.
+fuzz_srcs = $(foreach d,$(FUZZ_DIRS_$(1)),$(if $(filter %.cpp,$(d)),src/$(d),$(wildcard src/$(d)/*.cpp)))
+build-fuzz/%: tests/fuzz/%.cpp $$(call fuzz_srcs,$$*)
+	clang++ $(FUZZ_FLAGS) -o $@ $< $(call fuzz_srcs,$*) $(shell pkg-config --cflags --libs libxxhash) -pthread
 
 bench: all
 	sh utils/bench/run

@@ -16,7 +16,7 @@
 // after their container and otherwise groups rows by Redis' command group.
 // Invariant: every argument string parses (checked by the unit test through the reply).
 //
-// Lookups are linear over ~110 rows: COMMAND DOCS is an introspection command, not worth an
+// Lookups are linear over ~130 rows: COMMAND DOCS is an introspection command, not worth an
 // index. The table is constant; the reply runs on the loop thread.
 #include "commands/command_docs.h"
 
@@ -348,6 +348,82 @@ constexpr CommandDoc kDocs[] = {
      "O(N) where N is the count of clients watching or blocking on keys from both databases.",
      "index1:integer index2:integer"},
     {"time", "Return the current server time", "2.6.0", "server", "O(1)", ""},
+    // cluster
+    {"cluster", "A container for cluster commands", "3.0.0", "cluster", "Depends on subcommand.",
+     ""},
+    {"cluster|set-config-epoch", "Set the configuration epoch in a new node", "3.0.0", "cluster",
+     "O(1)", "config-epoch:integer"},
+    {"cluster|bumpepoch", "Advance the cluster config epoch", "3.0.0", "cluster", "O(1)", ""},
+    {"cluster|delslots", "Set hash slots as unbound in receiving node", "3.0.0", "cluster",
+     "O(N) where N is the total number of hash slot arguments", "slot:integer*"},
+    {"cluster|nodes", "Get Cluster config for the node", "3.0.0", "cluster",
+     "O(N) where N is the total number of Cluster nodes", ""},
+    {"cluster|slaves", "List replica nodes of the specified master node", "3.0.0", "cluster",
+     "O(1)", "node-id:string",
+     {.doc_flags = "deprecated",
+      .deprecated_since = "5.0.0",
+      .replaced_by = "`CLUSTER REPLICAS`"}},
+    {"cluster|forget", "Remove a node from the nodes table", "3.0.0", "cluster", "O(1)",
+     "node-id:string"},
+    {"cluster|help", "Show helpful text about the different subcommands", "5.0.0", "cluster",
+     "O(1)", ""},
+    {"cluster|flushslots", "Delete a node's own slots information", "3.0.0", "cluster", "O(1)", ""},
+    {"cluster|keyslot", "Returns the hash slot of the specified key", "3.0.0", "cluster",
+     "O(N) where N is the number of bytes in the key", "key:string"},
+    {"cluster|reset", "Reset a Redis Cluster node", "3.0.0", "cluster",
+     "O(N) where N is the number of known nodes. The command may execute a FLUSHALL as a side "
+     "effect.",
+     "hard_soft:oneof?(hard:pure-token=HARD soft:pure-token=SOFT)"},
+    {"cluster|replicas", "List replica nodes of the specified master node", "5.0.0", "cluster",
+     "O(1)", "node-id:string"},
+    {"cluster|myid", "Return the node id", "3.0.0", "cluster", "O(1)", ""},
+    {"cluster|links", "Returns a list of all TCP links to and from peer nodes in cluster", "7.0.0",
+     "cluster", "O(N) where N is the total number of Cluster nodes", ""},
+    {"cluster|slots", "Get array of Cluster slot to node mappings", "3.0.0", "cluster",
+     "O(N) where N is the total number of Cluster nodes", "",
+     {.doc_flags = "deprecated",
+      .deprecated_since = "7.0.0",
+      .replaced_by = "`CLUSTER SHARDS`",
+      .history =
+      "4.0.0 Added node IDs.\n"
+      "7.0.0 Added additional networking metadata field.\n"}},
+    {"cluster|info", "Provides info about Redis Cluster node state", "3.0.0", "cluster", "O(1)",
+     ""},
+    {"cluster|meet", "Force a node cluster to handshake with another node", "3.0.0", "cluster",
+     "O(1)", "ip:string port:integer cluster_bus_port:integer@4.0.0?",
+     {.history =
+      "4.0.0 Added the optional `cluster_bus_port` argument.\n"}},
+    {"cluster|replicate", "Reconfigure a node as a replica of the specified master node", "3.0.0",
+     "cluster", "O(1)", "node-id:string"},
+    {"cluster|delslotsrange", "Set hash slots as unbound in receiving node", "7.0.0", "cluster",
+     "O(N) where N is the total number of the slots between the start slot and end slot arguments.",
+     "start-slot_end-slot:block*(start-slot:integer end-slot:integer)"},
+    {"cluster|addslotsrange", "Assign new hash slots to receiving node", "7.0.0", "cluster",
+     "O(N) where N is the total number of the slots between the start slot and end slot arguments.",
+     "start-slot_end-slot:block*(start-slot:integer end-slot:integer)"},
+    {"cluster|getkeysinslot", "Return local key names in the specified hash slot", "3.0.0",
+     "cluster", "O(log(N)) where N is the number of requested keys", "slot:integer count:integer"},
+    {"cluster|shards", "Get array of cluster slots to node mappings", "7.0.0", "cluster",
+     "O(N) where N is the total number of cluster nodes", ""},
+    {"cluster|countkeysinslot", "Return the number of local keys in the specified hash slot",
+     "3.0.0", "cluster", "O(1)", "slot:integer"},
+    {"cluster|setslot", "Bind a hash slot to a specific node", "3.0.0", "cluster", "O(1)",
+     "slot:integer subcommand:oneof(node-id:string=IMPORTING node-id:string=MIGRATING "
+     "node-id:string=NODE stable:pure-token=STABLE)"},
+    {"cluster|failover", "Forces a replica to perform a manual failover of its master.", "3.0.0",
+     "cluster", "O(1)", "options:oneof?(force:pure-token=FORCE takeover:pure-token=TAKEOVER)"},
+    {"cluster|addslots", "Assign new hash slots to receiving node", "3.0.0", "cluster",
+     "O(N) where N is the total number of hash slot arguments", "slot:integer*"},
+    {"cluster|saveconfig", "Forces the node to save cluster state on disk", "3.0.0", "cluster",
+     "O(1)", ""},
+    {"cluster|count-failure-reports",
+     "Return the number of failure reports active for a given node", "3.0.0", "cluster",
+     "O(N) where N is the number of failure reports", "node-id:string"},
+    {"readonly", "Enables read queries for a connection to a cluster replica node", "3.0.0",
+     "cluster", "O(1)", ""},
+    {"readwrite", "Disables read queries for a connection to a cluster replica node", "3.0.0",
+     "cluster", "O(1)", ""},
+    {"asking", "Sent by cluster clients after an -ASK redirect", "3.0.0", "cluster", "O(1)", ""},
 };
 // clang-format on
 

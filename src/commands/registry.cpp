@@ -1,4 +1,5 @@
 // The one place that lists every command family; the server builds its table from it.
+#include "commands/cluster.h"
 #include "commands/families.h"
 #include "commands/server_families.h"
 
@@ -10,6 +11,7 @@ void register_all_commands(CommandTable& table) {
     commands::register_introspection_commands(table);
     commands::register_string_commands(table);
     commands::register_key_commands(table);
+    commands::register_cluster_commands(table);
 }
 
 }  // namespace slotcache::server

@@ -21,6 +21,7 @@
 #include "common/crc16.h"
 #include "common/log.h"
 #include "common/strutil.h"
+#include "cluster/routing.h"
 #include "server/server.h"
 
 namespace slotcache::server {
@@ -140,6 +141,35 @@ bool Server::check_query_limits(Client& c) {
     return true;
 }
 
+bool Server::reject_by_cluster(Client& c, const CommandDef& cmd,
+                               const std::vector<std::string_view>& args, resp::Reply& reply) {
+    // ASKING lasts for exactly one command (Redis' resetClient).
+    bool asking = c.has_flag(kClientAsking);
+    if (&cmd != asking_cmd_) c.clear_flag(kClientAsking);
+    bool has_keys = cmd.first_key > 0 || (cmd.flags & kCmdMovableKeys);
+    if (!has_keys) return false;
+    if (!CommandTable::get_keys(cmd, args, &key_idx_) || key_idx_.empty()) return false;
+    cluster::RouteQuery q;
+    q.args = &args;
+    q.key_indexes = &key_idx_;
+    q.is_write = (cmd.flags & kCmdWrite) != 0;
+    q.asking_flag_command = (cmd.flags & kCmdAsking) != 0;
+    q.client_asking = asking;
+    q.client_readonly = c.has_flag(kClientReadonly);
+    q.allow_reads_when_down = cfg().cluster_allow_reads_when_down;
+    keyspace::Db& db0 = keyspace_.db(0);
+    int64_t now = c.last_interaction_ms;
+    q.key_exists = [&db0, now](std::string_view key, int slot) {
+        return db0.lookup(key, static_cast<uint16_t>(slot), now, keyspace::kLookupNoTouch) !=
+               nullptr;
+    };
+    cluster::RouteResult r = cluster::route_command(cluster_->state(), q);
+    if (r.route == cluster::Route::Here) return false;
+    std::string addr = r.node ? cluster_->redirect_address(r.node) : std::string();
+    reply.error(cluster::route_error(r, addr));
+    return true;
+}
+
 bool Server::must_wait_for_pause(const CommandDef& cmd) const {
     if (pause_kind_ == PauseKind::None) return false;
     if (pause_kind_ == PauseKind::All) return true;
@@ -180,6 +210,11 @@ void Server::execute(Client& c, const std::vector<std::string_view>& args) {
         cmd = sub;
     }
     if (reject_before_call(c, *cmd, args, reply)) {
+        cmd->rejected_calls++;
+        stats_.error_replies++;
+        return;
+    }
+    if (cluster_ && reject_by_cluster(c, *cmd, args, reply)) {
         cmd->rejected_calls++;
         stats_.error_replies++;
         return;

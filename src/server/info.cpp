@@ -225,6 +225,11 @@ void commandstats_section(Server& s, std::string& out) {
     }
 }
 
+void cluster_section(Server& s, std::string& out) {
+    out += "# Cluster\r\n";
+    line(out, "cluster_enabled:%d", s.cfg().cluster_enabled ? 1 : 0);
+}
+
 void keyspace_section(Server& s, std::string& out) {
     out += "# Keyspace\r\n";
     auto& ks = s.keyspace();
@@ -265,6 +270,7 @@ std::string build_info(Server& s, const std::vector<std::string_view>& sections)
     if (want("replication", true)) { sep(); replication_section(s, out); }
     if (want("cpu", true)) { sep(); cpu_section(out); }
     if (want("commandstats", false)) { sep(); commandstats_section(s, out); }
+    if (want("cluster", true)) { sep(); cluster_section(s, out); }
     if (want("keyspace", true)) { sep(); keyspace_section(s, out); }
     return out;
 }

@@ -62,6 +62,10 @@ Server::Server(config::Config& cfg)
     }
     run_id_ = random_hex(40);
     keyspace_.set_observer(this);
+    asking_cmd_ = commands_.find("asking");
+    if (cfg.values().cluster_enabled) {
+        cluster_ = std::make_unique<cluster::Cluster>(loop_, cfg_, keyspace_);
+    }
 }
 
 Server::~Server() { keyspace_.set_observer(nullptr); }
@@ -105,6 +109,10 @@ bool Server::start() {
 
     const auto& v = cfg();
     std::string err;
+    if (cluster_ && !cluster_->start(&err)) {
+        LOG_WARNING("%s", err.c_str());
+        return false;
+    }
     if (v.port != 0 &&
         !listeners_.listen_tcp(v.bind, static_cast<int>(v.port), static_cast<int>(v.tcp_backlog),
                                &err)) {
@@ -165,6 +173,10 @@ void Server::request_shutdown(const char* why) {
 
 void Server::finish_shutdown() {
     LOG_WARNING("User requested shutdown...");
+    if (cluster_) {
+        cluster_->save_now();
+        cluster_->stop();
+    }
     listeners_.close_all();
     for (auto& [id, c] : clients_) {
         c->conn().flush();
@@ -238,7 +250,11 @@ void Server::on_client_drained(Client& c) {
     }
 }
 
-void Server::on_prepare(uv_prepare_t* h) { static_cast<Server*>(h->data)->flush_pending_writes(); }
+void Server::on_prepare(uv_prepare_t* h) {
+    auto* self = static_cast<Server*>(h->data);
+    if (self->cluster_) self->cluster_->before_sleep();
+    self->flush_pending_writes();
+}
 
 void Server::flush_pending_writes() {
     // Processing input again (a client whose back-pressure lifted) may add to the list: work
@@ -299,6 +315,11 @@ void Server::cron() {
     if (cfg().activerehashing) keyspace_.rehash_step(1000);
     if (cfg().maxmemory > 0 && keyspace_.over_maxmemory()) {
         (void)keyspace_.evict_if_needed(now);
+    }
+    // The cluster's cron runs every 100 ms whatever hz is, as Redis' clusterCron.
+    if (cluster_ && now - last_cluster_cron_ms_ >= 100) {
+        last_cluster_cron_ms_ = now;
+        cluster_->cron(now);
     }
     stats_.sample_ops(monotonic_us());
     keyspace::update_peak();

@@ -23,6 +23,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "cluster/cluster.h"
 #include "config/config.h"
 #include "keyspace/keyspace.h"
 #include "net/listener.h"
@@ -71,6 +72,8 @@ public:
     const std::unordered_map<uint64_t, Client*>& clients() const { return clients_; }
     Client* find_client(uint64_t id);
     size_t blocked_clients() const { return 0; }
+    // nullptr unless cluster-enabled is yes.
+    cluster::Cluster* cluster() { return cluster_.get(); }
 
     void stat_keyspace_hit(bool hit) { hit ? stats_.keyspace_hits++ : stats_.keyspace_misses++; }
 
@@ -107,6 +110,8 @@ private:
               resp::Reply& reply);
     bool must_wait_for_pause(const CommandDef& cmd) const;
     bool check_query_limits(Client& c);
+    bool reject_by_cluster(Client& c, const CommandDef& cmd,
+                           const std::vector<std::string_view>& args, resp::Reply& reply);
     size_t output_pause_threshold() const;
     void flush_pending_writes();
     void cron();
@@ -127,6 +132,10 @@ private:
     net::Listeners listeners_;
     Stats stats_;
     Slowlog slowlog_;
+
+    std::unique_ptr<cluster::Cluster> cluster_;
+    int64_t last_cluster_cron_ms_ = 0;
+    const CommandDef* asking_cmd_ = nullptr;
 
     std::unordered_map<uint64_t, Client*> clients_;
     std::vector<Client*> pending_write_;

@@ -1,4 +1,5 @@
-// Implementation of the integration harness (see harness.h for the design).
+// Implementation of the integration harness (see harness.h for the design); RawConn and the
+// RESP reader are in harness_raw.cpp.
 // The pid registry is a fixed array of volatile pid slots so that the fatal-signal handler
 // can walk it without allocating or locking (only async-signal-safe calls there: kill, signal,
 // raise). Thread: single-threaded test code.
@@ -488,7 +489,7 @@ void ServerProcess::start(const ServerOptions& options) {
             }
             return c.cmd({"PING"}) == status("PONG");
         },
-        5000ms, 10ms);
+        10000ms, 10ms);
     if (!ready || !running()) {
         bool exited = !running();
         std::string why = "harness: server " + binary + " did not answer PING on port " +

@@ -145,7 +145,7 @@ size_t parse_resp(std::string_view in, Reply* out);
 struct ServerOptions {
     Args extra;               // more "--directive value" arguments
     std::string config_text;  // if not empty: written to <dir>/server.conf, passed as argv[1]
-    bool wait_ready = true;   // wait until PING answers (off for servers expected to fail)
+    bool wait_ready = true;   // wait (up to 10 s) until PING answers
     std::string requirepass;  // the password the readiness PING authenticates with
 };
 

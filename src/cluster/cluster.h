@@ -1,0 +1,148 @@
+// Cluster: the cluster mode of a node, as the server sees it. Owns the ClusterState, the bus
+// (listener and links on cluster-port, default port + 10000), the gossip and failure-detection
+// timers, and nodes.conf. The server calls route() for every command in cluster mode, cron()
+// from its own cron, and before_sleep() once per loop iteration; the CLUSTER command family
+// (src/commands/cluster.cpp) calls the operations below.
+//
+// nodes.conf is written atomically (temp file, fsync, rename) in before_sleep() when marked
+// dirty, and synchronously by save_now() where a reply or a vote depends on it (DESIGN §5).
+//
+// Loop thread only.
+#pragma once
+
+#include <uv.h>
+
+#include <bitset>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cluster/bus_codec.h"
+#include "cluster/node.h"
+#include "cluster/state.h"
+#include "config/config.h"
+
+namespace slotcache::keyspace {
+class Keyspace;
+}
+
+namespace slotcache::cluster {
+
+class Bus;
+class BusLink;
+
+// Per message type counters for CLUSTER INFO (cluster_stats_messages_*).
+struct BusStats {
+    uint64_t sent[16] = {};
+    uint64_t received[16] = {};
+    uint64_t bytes_sent = 0;
+    uint64_t bytes_received = 0;
+};
+
+// before_sleep() work requested during an iteration (clusterDoBeforeSleep flags).
+enum TodoFlag : uint32_t {
+    kTodoSaveConfig = 1u << 0,
+    kTodoFsyncConfig = 1u << 1,
+    kTodoUpdateState = 1u << 2,
+};
+
+class Cluster {
+public:
+    Cluster(uv_loop_t* loop, config::Config& cfg, keyspace::Keyspace& ks);
+    ~Cluster();
+    Cluster(const Cluster&) = delete;
+    Cluster& operator=(const Cluster&) = delete;
+
+    // Loads cluster-config-file (or creates a new identity and writes it), opens the bus
+    // listener. False with *err set when the file is corrupt, locked by another process, or
+    // the bus port cannot be bound: the server exits 1.
+    bool start(std::string* err);
+    void stop();
+
+    ClusterState& state() { return state_; }
+    const ClusterState& state() const { return state_; }
+    Node* myself() const { return state_.myself(); }
+    const config::Values& cfg() const { return cfg_.values(); }
+    StateConfig state_config() const;
+
+    // Every 100 ms (Redis' clusterCron): handshake timeouts, reconnecting links, pinging,
+    // PFAIL marking, state update.
+    void cron(int64_t now_ms);
+    // Once per loop iteration: save nodes.conf, update the state, as flagged.
+    void before_sleep();
+    void todo(uint32_t flags) { todo_ |= flags; }
+
+    // Writes nodes.conf now (atomic, fsynced). False on I/O error (logged).
+    bool save_now();
+
+    // ---- operations of the CLUSTER commands ----------------------------------------------
+    // CLUSTER MEET: starts a handshake with ip:port (bus port cport, 0 = port + 10000). False
+    // with *err ("ERR Invalid node address specified: ip:port") for a bad address.
+    bool meet(std::string_view ip, int port, int cport, std::string* err);
+    // CLUSTER FORGET: removes the node and bans it for 60 s.
+    void forget(Node* n);
+    // CLUSTER RESET SOFT|HARD (errors are the caller's: a master with keys cannot reset).
+    void reset(bool hard);
+    // The keys of myself in a slot (COUNTKEYSINSLOT / GETKEYSINSLOT / "slot has keys" checks).
+    size_t count_keys_in_slot(int slot) const;
+    // Slots assigned/removed by ADDSLOTS/DELSLOTS/SETSLOT: keeps state and nodes.conf right.
+    void after_slot_change();
+    // Broadcasts a PONG to every node now (after a config change others must learn quickly).
+    void broadcast_pong();
+
+    // ---- addresses as clients see them -----------------------------------------------------
+    // The endpoint a client should use for node n: cluster-announce-ip / hostname per
+    // cluster-preferred-endpoint-type; "?" when unknown (Redis prints "?" for hostname type
+    // with no hostname).
+    std::string endpoint(const Node* n) const;
+    // "ip:port" for MOVED/ASK.
+    std::string redirect_address(const Node* n) const;
+
+    // ---- the bus's callbacks (gossip.cpp) -------------------------------------------------
+    void on_link_connected(BusLink* link);
+    void on_message(BusLink* link, const Message& m);
+
+    const BusStats& bus_stats() const { return stats_; }
+    BusStats& mutable_bus_stats() { return stats_; }
+    Bus& bus() { return *bus_; }
+    keyspace::Keyspace& keyspace() { return ks_; }
+    uv_loop_t* loop() { return loop_; }
+    int64_t now_ms() const;
+
+private:
+    // gossip.cpp
+    Message build_header(MsgType type) const;
+    void send_ping(BusLink* link, MsgType type);
+    void send_fail(const Node* failing);
+    void send_update(BusLink* link, const Node* owner);
+    void broadcast(const Message& m);
+    void count_sent(MsgType type);
+    void process_gossip(Node* sender, const Message& m);
+    void process_ping_pong(BusLink* link, Node* sender, const Message& m);
+    void process_fail(Node* sender, const Message& m);
+    void process_update(Node* sender, const Message& m);
+    bool handle_handshake_reply(BusLink* link, Node* sender, const Message& m);
+    void update_roles_and_slots(BusLink* link, Node* sender, const Message& m);
+    void start_handshake(const std::string& ip, int port, int cport);
+    void learn_my_ip(BusLink* link);
+    void ping_random_node(int64_t now);
+    void check_node_timeouts(int64_t now);
+    void drop_slot_keys(const std::vector<int>& slots);
+    std::string node_ip_from(BusLink* link, const Message& m) const;
+
+    uv_loop_t* loop_;
+    config::Config& cfg_;
+    keyspace::Keyspace& ks_;
+    ClusterState state_;
+    std::unique_ptr<Bus> bus_;
+    BusStats stats_;
+    uint32_t todo_ = 0;
+    std::string config_path_;
+    int lock_fd_ = -1;
+    uint64_t cron_iteration_ = 0;
+    bool started_ = false;
+};
+
+}  // namespace slotcache::cluster
