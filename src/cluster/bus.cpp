@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
+
 #include "cluster/cluster.h"
 #include "common/log.h"
 
@@ -63,7 +65,11 @@ void BusLink::on_readable(net::Connection& c) {
             return;
         }
         if (*need == 0 || c.read_size() < *need) {
-            if (*need > c.input_capacity()) c.reserve_input(*need);
+            // Grow towards the announced size in steps: a peer announcing a huge frame must
+            // send the bytes before it costs us the memory.
+            if (*need > c.input_capacity()) {
+                c.reserve_input(std::min(*need, c.input_capacity() * 2));
+            }
             return;
         }
         Result<Message> m = decode(c.read_data(), *need);

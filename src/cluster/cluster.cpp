@@ -59,6 +59,25 @@ bool Cluster::start(std::string* err) {
         return false;
     }
     bool exists = outcome == LoadOutcome::Loaded;
+    // Peers reject frames whose addresses break the bus charset, so refuse them at start-up.
+    auto ip_ok = [](const std::string& ip) {
+        return ip.size() <= kMaxIpLen &&
+               ip.find_first_not_of("0123456789abcdefABCDEF.:") == std::string::npos;
+    };
+    auto host_ok = [](const std::string& h) {
+        return h.size() <= kMaxHostnameLen &&
+               h.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                   ".-") == std::string::npos;
+    };
+    if (!ip_ok(v.cluster_announce_ip)) {
+        *err = "Invalid cluster-announce-ip '" + v.cluster_announce_ip + "'";
+        return false;
+    }
+    if (!host_ok(v.cluster_announce_hostname)) {
+        *err = "Hostnames must be less than 256 characters and only contain alphanumeric "
+               "characters, '-' or '.'";
+        return false;
+    }
     Node* me = myself();
     me->port = static_cast<int>(v.cluster_announce_port ? v.cluster_announce_port : v.port);
     int cport = static_cast<int>(v.cluster_port ? v.cluster_port : v.port + 10000);
