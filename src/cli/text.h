@@ -1,9 +1,9 @@
 // Text helpers shared by the cli and the benchmark: redis-cli's line splitting (sds.c
 // sdssplitargs) and quoting (sdscatrepr), and the RESP encoding of a command.
 //
-// They are re-implemented rather than taken from hiredis' sds because Debian 12's hiredis
-// (0.14) does not export sdssplitargs in a stable header, and because the exact rules are part
-// of what users see: `set "a b" 'c'` must split as redis-cli splits it.
+// Splitting and quoting are the shared implementation in common/splitargs (the server's inline
+// parser and the config loader use the same rules); the exact rules are part of what users
+// see: `set "a b" 'c'` must split as redis-cli splits it.
 //
 // Pure functions, any thread.
 #pragma once

@@ -229,4 +229,15 @@ void Cluster::drop_slot_keys(const std::vector<int>& slots) {
     }
 }
 
+void Cluster::set_my_master(Node* n) {
+    Node* me = myself();
+    if (me->is_master()) {
+        state_.migrating_to.fill(nullptr);
+        state_.importing_from.fill(nullptr);
+    }
+    state_.set_master(me, n);
+    todo(kTodoSaveConfig | kTodoFsyncConfig | kTodoUpdateState);
+    broadcast_pong();
+}
+
 }  // namespace slotcache::cluster

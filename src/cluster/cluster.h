@@ -89,6 +89,10 @@ public:
     size_t count_keys_in_slot(int slot) const;
     // Slots assigned/removed by ADDSLOTS/DELSLOTS/SETSLOT: keeps state and nodes.conf right.
     void after_slot_change();
+    // CLUSTER REPLICATE (clusterSetMaster): myself becomes a replica of master n; a master's
+    // migrating/importing marks are dropped. Saves nodes.conf and tells every node at once. The
+    // caller starts the replication link and has checked the preconditions.
+    void set_my_master(Node* n);
     // Broadcasts a PONG to every node now (after a config change others must learn quickly).
     void broadcast_pong();
 

@@ -306,6 +306,66 @@ constexpr CommandDoc kDocs[] = {
      "parameter_value:block*(parameter:string value:string)",
      {.history =
       "7.0.0 Added the ability to set multiple parameters in one call.\n"}},
+    // Persistence (src/commands/persistence.cpp).
+    {"save", "Synchronously save the dataset to disk", "1.0.0", "server",
+     "O(N) where N is the total number of keys in all databases", ""},
+    {"bgsave", "Asynchronously save the dataset to disk", "1.0.0", "server", "O(1)",
+     "schedule:pure-token=SCHEDULE@3.2.2?", {.history = "3.2.2 Added the `SCHEDULE` option.\n"}},
+    {"lastsave", "Get the UNIX time stamp of the last successful save to disk", "1.0.0",
+     "server", "O(1)", ""},
+    {"dump", "Return a serialized version of the value stored at the specified key.", "2.6.0",
+     "generic",
+     "O(1) to access the key and additional O(N*M) to serialize it, where N is the number of "
+     "Redis objects composing the value and M their average size. For small string values the "
+     "time complexity is thus O(1)+O(1*M) where M is small, so simply O(1).",
+     "key:key#0"},
+    {"restore", "Create a key using the provided serialized value, previously obtained using "
+     "DUMP.", "2.6.0", "generic",
+     "O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, "
+     "where N is the number of Redis objects composing the value and M their average size. For "
+     "small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply "
+     "O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting "
+     "values into sorted sets is O(log(N)).",
+     "key:key#0 ttl:integer serialized-value:string replace:pure-token=REPLACE@3.0.0? "
+     "absttl:pure-token=ABSTTL@5.0.0? seconds:integer=IDLETIME@5.0.0? "
+     "frequency:integer=FREQ@5.0.0?",
+     {.history = "3.0.0 Added the `REPLACE` modifier.\n"
+                  "5.0.0 Added the `ABSTTL` modifier.\n"
+                  "5.0.0 Added the `IDLETIME` and `FREQ` options.\n"}},
+    {"restore-asking", "An internal command for migrating keys in a cluster", "3.0.0", "server",
+     "O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, "
+     "where N is the number of Redis objects composing the value and M their average size. For "
+     "small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply "
+     "O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting "
+     "values into sorted sets is O(log(N)).",
+     "key:key#0 ttl:integer serialized-value:string replace:pure-token=REPLACE@3.0.0? "
+     "absttl:pure-token=ABSTTL@5.0.0? seconds:integer=IDLETIME@5.0.0? "
+     "frequency:integer=FREQ@5.0.0?",
+     {.doc_flags = "syscmd",
+      .history = "3.0.0 Added the `REPLACE` modifier.\n"
+                  "5.0.0 Added the `ABSTTL` modifier.\n"
+                  "5.0.0 Added the `IDLETIME` and `FREQ` options.\n"}},
+    // Replication (src/commands/replication.cpp).
+    {"replicaof", "Make the server a replica of another instance, or promote it as master.",
+     "5.0.0", "server", "O(1)",
+     "args:oneof(host-port:block(host:string port:integer) "
+     "no-one:block(no:pure-token=NO one:pure-token=ONE))"},
+    {"slaveof", "Make the server a replica of another instance, or promote it as master.",
+     "1.0.0", "server", "O(1)",
+     "args:oneof(host-port:block(host:string port:integer) "
+     "no-one:block(no:pure-token=NO one:pure-token=ONE))",
+     {.doc_flags = "deprecated", .deprecated_since = "5.0.0", .replaced_by = "`REPLICAOF`"}},
+    {"replconf", "An internal command for configuring the replication stream", "3.0.0", "server",
+     "O(1)", "", {.doc_flags = "syscmd"}},
+    {"psync", "Internal command used for replication", "2.8.0", "server", "",
+     "replicationid:string offset:integer"},
+    {"sync", "Internal command used for replication", "1.0.0", "server", "", ""},
+    {"role", "Return the role of the instance in the context of replication", "2.8.12", "server",
+     "O(1)", ""},
+    {"wait",
+     "Wait for the synchronous replication of all the write commands sent in the context of the "
+     "current connection",
+     "3.0.0", "generic", "O(1)", "numreplicas:integer timeout:integer"},
     {"dbsize", "Return the number of keys in the selected database", "1.0.0", "server", "O(1)", ""},
     {"debug", "A container for debugging commands", "1.0.0", "server", "Depends on subcommand.", "",
      {.doc_flags = "syscmd"}},
@@ -570,12 +630,13 @@ void reply_history(resp::Reply& r, std::string_view history) {
 void reply_doc(resp::Reply& r, const CommandDoc& d, const server::CommandDef& def) {
     const CommandDocExtra& x = d.extra;
     bool container = !def.subcommands.empty();
-    r.map(4 + !d.arguments.empty() + !x.doc_flags.empty() + !x.deprecated_since.empty() +
-          !x.replaced_by.empty() + !x.history.empty() + container);
+    // PSYNC and SYNC are the only commands Redis documents without a complexity.
+    r.map(3 + !d.complexity.empty() + !d.arguments.empty() + !x.doc_flags.empty() +
+          !x.deprecated_since.empty() + !x.replaced_by.empty() + !x.history.empty() + container);
     reply_pair(r, "summary", d.summary);
     reply_pair(r, "since", d.since);
     reply_pair(r, "group", d.group);
-    reply_pair(r, "complexity", d.complexity);
+    if (!d.complexity.empty()) reply_pair(r, "complexity", d.complexity);
     if (!x.doc_flags.empty()) {
         r.bulk("doc_flags");
         r.set(count_words(x.doc_flags));

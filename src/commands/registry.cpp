@@ -1,6 +1,8 @@
 // The one place that lists every command family; the server builds its table from it.
 #include "commands/cluster.h"
 #include "commands/families.h"
+#include "commands/persistence.h"
+#include "commands/replication.h"
 #include "commands/server_families.h"
 
 namespace slotcache::server {
@@ -12,6 +14,8 @@ void register_all_commands(CommandTable& table) {
     commands::register_string_commands(table);
     commands::register_key_commands(table);
     commands::register_cluster_commands(table);
+    commands::register_replication_commands(table);
+    commands::register_persistence_commands(table);
 }
 
 }  // namespace slotcache::server

@@ -1,5 +1,6 @@
 // See text.h. The loops follow Redis' sds.c / util.c so that every accepted and rejected input is
-// the same; they are written over string_view with '\0' standing for "past the end", as in C.
+// the same. sdssplitargs and sdscatrepr are the shared ones in common/splitargs (the cli and the
+// RESP parser's inline commands use them too); the rest is config-only.
 #include "config/text.h"
 
 #include <cctype>
@@ -8,137 +9,15 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "common/splitargs.h"
+
 namespace slotcache::config::text {
 
-namespace {
-
-char at(std::string_view s, size_t i) { return i < s.size() ? s[i] : '\0'; }
-
-bool is_hex(char c) { return isxdigit(static_cast<unsigned char>(c)) != 0; }
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    return (tolower(static_cast<unsigned char>(c)) - 'a') + 10;
-}
-
-bool is_space(char c) { return c != '\0' && isspace(static_cast<unsigned char>(c)) != 0; }
-
-// One token starting at s[*p] (not a blank). Mirrors the inner loop of sdssplitargs.
-bool read_token(std::string_view s, size_t* p, std::string* cur) {
-    bool inq = false;
-    bool insq = false;
-    for (;;) {
-        char c = at(s, *p);
-        if (inq) {
-            if (c == '\\' && at(s, *p + 1) == 'x' && is_hex(at(s, *p + 2)) &&
-                is_hex(at(s, *p + 3))) {
-                cur->push_back(static_cast<char>(hex_value(at(s, *p + 2)) * 16 +
-                                                 hex_value(at(s, *p + 3))));
-                *p += 3;
-            } else if (c == '\\' && at(s, *p + 1) != '\0') {
-                ++*p;
-                switch (at(s, *p)) {
-                    case 'n': cur->push_back('\n'); break;
-                    case 'r': cur->push_back('\r'); break;
-                    case 't': cur->push_back('\t'); break;
-                    case 'b': cur->push_back('\b'); break;
-                    case 'a': cur->push_back('\a'); break;
-                    default: cur->push_back(at(s, *p)); break;
-                }
-            } else if (c == '"') {
-                if (at(s, *p + 1) != '\0' && !is_space(at(s, *p + 1))) {
-                    return false;
-                }
-                ++*p;
-                return true;
-            } else if (c == '\0') {
-                return false;
-            } else {
-                cur->push_back(c);
-            }
-        } else if (insq) {
-            if (c == '\\' && at(s, *p + 1) == '\'') {
-                ++*p;
-                cur->push_back('\'');
-            } else if (c == '\'') {
-                if (at(s, *p + 1) != '\0' && !is_space(at(s, *p + 1))) {
-                    return false;
-                }
-                ++*p;
-                return true;
-            } else if (c == '\0') {
-                return false;
-            } else {
-                cur->push_back(c);
-            }
-        } else {
-            switch (c) {
-                case ' ':
-                case '\n':
-                case '\r':
-                case '\t':
-                case '\0':
-                    if (c != '\0') {
-                        ++*p;
-                    }
-                    return true;
-                case '"': inq = true; break;
-                case '\'': insq = true; break;
-                default: cur->push_back(c); break;
-            }
-        }
-        ++*p;
-    }
-}
-
-}  // namespace
-
 bool split_args(std::string_view line, std::vector<std::string>* out) {
-    out->clear();
-    size_t p = 0;
-    for (;;) {
-        while (is_space(at(line, p))) {
-            ++p;
-        }
-        if (at(line, p) == '\0') {
-            return true;
-        }
-        std::string cur;
-        if (!read_token(line, &p, &cur)) {
-            out->clear();
-            return false;
-        }
-        out->push_back(std::move(cur));
-    }
+    return slotcache::split_args(line, out);
 }
 
-std::string quote(std::string_view s) {
-    std::string r = "\"";
-    for (char c : s) {
-        switch (c) {
-            case '\\': r += "\\\\"; break;
-            case '"': r += "\\\""; break;
-            case '\n': r += "\\n"; break;
-            case '\r': r += "\\r"; break;
-            case '\t': r += "\\t"; break;
-            case '\a': r += "\\a"; break;
-            case '\b': r += "\\b"; break;
-            default:
-                if (isprint(static_cast<unsigned char>(c))) {
-                    r.push_back(c);
-                } else {
-                    char buf[8];
-                    snprintf(buf, sizeof(buf), "\\x%02x", static_cast<unsigned char>(c));
-                    r += buf;
-                }
-                break;
-        }
-    }
-    r.push_back('"');
-    return r;
-}
+std::string quote(std::string_view s) { return slotcache::repr(s); }
 
 std::string_view trim(std::string_view s) {
     constexpr std::string_view kBlank = " \t\r\n";

@@ -13,6 +13,9 @@
 #ifdef SLOTCACHE_JEMALLOC
 #include <jemalloc/jemalloc.h>
 #endif
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/allocator_interface.h>
+#endif
 
 namespace slotcache::keyspace {
 
@@ -97,6 +100,10 @@ size_t used_memory() {
         }
     }
     return total > 0 ? static_cast<size_t>(total) : 0;
+#elif defined(__SANITIZE_ADDRESS__)
+    // AddressSanitizer replaces malloc and mallinfo2() reports nothing; its allocator keeps
+    // the same figure.
+    return __sanitizer_get_current_allocated_bytes();
 #else
     struct mallinfo2 mi = mallinfo2();
     return mi.uordblks + mi.hblkhd;

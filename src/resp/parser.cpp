@@ -1,6 +1,6 @@
-// Incremental RESP request parser, a port of Redis 7.0's processMultibulkBuffer,
-// processInlineBuffer and sdssplitargs (networking.c, sds.c) with the same outcomes and the same
-// error texts for every input.
+// Incremental RESP request parser, a port of Redis 7.0's processMultibulkBuffer and
+// processInlineBuffer (networking.c) with the same outcomes and the same error texts for every
+// input. Inline lines are split by common/splitargs (sdssplitargs, sds.c).
 //
 // Approach: a command is parsed from the start of the buffer the caller presents. Progress
 // (bytes done, arguments found as offsets, the pending bulk length, how far the current count
@@ -28,6 +28,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "common/splitargs.h"
 #include "common/strutil.h"
 
 namespace slotcache::resp {
@@ -49,25 +50,6 @@ constexpr long long kUnauthMaxBulk = 16384;
 constexpr size_t kMaxReserve = 1024;
 // Vectors grown past this by one huge command are released instead of kept for the next one.
 constexpr size_t kMaxKeptArgs = 1024;
-
-// isspace() in the C locale, without the locale lookup.
-bool is_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
-
-bool is_hex(char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    return c - 'A' + 10;
-}
 
 }  // namespace
 
@@ -257,87 +239,12 @@ ParseStatus Parser::parse_inline(const char* buf, size_t len, const ParserLimits
     return ParseStatus::Complete;
 }
 
-// sdssplitargs() over line[0, n). The line holds no NUL (find_line stops at one), so reading
-// past the end as '\0' is exactly the C string semantics sdssplitargs relies on. Note that the
-// blank skipper is isspace() while an unquoted token ends only at ' ', \n, \r, \t: a \v or \f
-// inside a token belongs to it, as in Redis.
+// sdssplitargs() over line[0, n), shared with the cli and the config loader. The line holds no
+// NUL (find_line stops at one), so the splitter's C-string view of it is the whole line. The
+// strings in inline_args_ are reused, so a connection sending inline commands stops allocating
+// once its longest arguments have been seen.
 bool Parser::split_inline(const char* line, size_t n) {
-    auto at = [line, n](size_t i) { return i < n ? line[i] : '\0'; };
-    inline_argc_ = 0;
-    size_t p = 0;
-    while (true) {
-        while (at(p) && is_space(at(p))) {
-            p++;
-        }
-        if (!at(p)) {
-            return true;
-        }
-        if (inline_argc_ == inline_args_.size()) {
-            inline_args_.emplace_back();
-        }
-        std::string& cur = inline_args_[inline_argc_++];
-        cur.clear();
-        bool inq = false;
-        bool insq = false;
-        bool done = false;
-        while (!done) {
-            char c = at(p);
-            if (inq) {
-                if (c == '\\' && at(p + 1) == 'x' && is_hex(at(p + 2)) && is_hex(at(p + 3))) {
-                    cur += static_cast<char>(hex_value(at(p + 2)) * 16 + hex_value(at(p + 3)));
-                    p += 3;
-                } else if (c == '\\' && at(p + 1)) {
-                    p++;
-                    switch (at(p)) {
-                        case 'n': cur += '\n'; break;
-                        case 'r': cur += '\r'; break;
-                        case 't': cur += '\t'; break;
-                        case 'b': cur += '\b'; break;
-                        case 'a': cur += '\a'; break;
-                        default: cur += at(p); break;
-                    }
-                } else if (c == '"') {
-                    // A closing quote must be followed by a space or nothing at all.
-                    if (at(p + 1) && !is_space(at(p + 1))) {
-                        return false;
-                    }
-                    done = true;
-                } else if (!c) {
-                    return false;
-                } else {
-                    cur += c;
-                }
-            } else if (insq) {
-                if (c == '\\' && at(p + 1) == '\'') {
-                    p++;
-                    cur += '\'';
-                } else if (c == '\'') {
-                    if (at(p + 1) && !is_space(at(p + 1))) {
-                        return false;
-                    }
-                    done = true;
-                } else if (!c) {
-                    return false;
-                } else {
-                    cur += c;
-                }
-            } else {
-                switch (c) {
-                    case ' ':
-                    case '\n':
-                    case '\r':
-                    case '\t':
-                    case '\0': done = true; break;
-                    case '"': inq = true; break;
-                    case '\'': insq = true; break;
-                    default: cur += c; break;
-                }
-            }
-            if (at(p)) {
-                p++;
-            }
-        }
-    }
+    return split_args_reusing(std::string_view(line, n), &inline_args_, &inline_argc_);
 }
 
 }  // namespace slotcache::resp

@@ -26,10 +26,13 @@ std::string Client::describe(int64_t now_ms) const {
     // CLIENT LIST's fields in Redis 7.0's order; the ones slotcache has no notion of (ACL user,
     // RESP3 tracking, ...) carry the value Redis shows for a plain client.
     std::string flags;
+    // Redis' order (catClientInfoString).
+    if (has_flag(kClientReplica)) flags += 'S';
+    if (has_flag(kClientMaster)) flags += 'M';
+    if (has_flag(kClientPausedByCommand | kClientBlocked)) flags += 'b';
     if (has_flag(kClientCloseAfterReply)) flags += 'c';
-    if (has_flag(kClientPausedByCommand)) flags += 'b';
-    if (has_flag(kClientReadonly)) flags += 'r';
     if (has_flag(kClientUnixSocket)) flags += 'U';
+    if (has_flag(kClientReadonly)) flags += 'r';
     if (has_flag(kClientNoEvict)) flags += 'e';
     if (flags.empty()) flags = "N";
     std::string cmd = last_cmd ? last_cmd->name : "NULL";

@@ -28,6 +28,9 @@ enum ClientFlag : uint32_t {
     kClientNoEvict = 1u << 5,          // CLIENT NO-EVICT on (accepted; we never evict clients)
     kClientReadonly = 1u << 6,         // READONLY (cluster replicas serve reads)
     kClientAsking = 1u << 7,           // ASKING: next command may hit an importing slot
+    kClientReplica = 1u << 8,          // a replica of this node (SYNC/PSYNC): gets the stream
+    kClientMaster = 1u << 9,           // this node's master: its commands are the stream
+    kClientBlocked = 1u << 10,         // waiting in WAIT; input stops until it is unblocked
 };
 
 class Client final : public net::ConnectionHandler {
@@ -63,6 +66,10 @@ public:
     const CommandDef* last_cmd = nullptr;
     uint64_t commands_processed = 0;
     int64_t obuf_soft_since_ms = 0;  // when the output first passed the soft limit (0: below)
+    // REPLCONF sent before SYNC/PSYNC (the replica link takes them over).
+    int repl_listening_port = 0;
+    uint32_t repl_capa = 0;
+    std::string repl_ip;
 
 private:
     Server& server_;

@@ -43,6 +43,13 @@ bool CommandTable::rename(std::string_view from, std::string_view to) {
     return true;
 }
 
+bool CommandTable::add_subcommand(std::string_view parent, CommandDef sub) {
+    auto it = by_name_.find(to_lower(parent));
+    if (it == by_name_.end()) return false;
+    it->second->subcommands.push_back(std::move(sub));
+    return true;
+}
+
 const CommandDef* CommandTable::resolve(const CommandDef* cmd,
                                         const std::vector<std::string_view>& args) const {
     if (cmd->subcommands.empty() || args.size() < 2) return cmd;

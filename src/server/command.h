@@ -100,6 +100,10 @@ struct CommandDef {
 class CommandTable {
 public:
     void add(CommandDef def);
+    // Adds a subcommand to a registered container command (a family extending another's
+    // container, e.g. CLUSTER REPLICATE). Start-up only: pointers to subcommands move. False
+    // when parent is not registered.
+    bool add_subcommand(std::string_view parent, CommandDef sub);
     // Case-insensitive; nullptr when unknown.
     const CommandDef* find(std::string_view name) const;
     // Resolves a container command's subcommand (args[1]); returns the container itself when

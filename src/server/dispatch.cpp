@@ -7,8 +7,16 @@
 //   4. not authenticated               -> NOAUTH Authentication required.
 //   5. CLIENT PAUSE covers the command -> not run now: the client is parked with its input
 //                                         unconsumed and resumes when the pause ends
-//   6. over maxmemory, nothing to evict, and the command may grow memory -> OOM ...
-//   7. otherwise the handler runs; its time feeds commandstats and the slowlog.
+//   6. replication: a write on a read-only replica -> READONLY ...; the master link down
+//      with replica-serve-stale-data no -> MASTERDOWN ...; a write on a master with fewer
+//      good replicas than min-replicas-to-write -> NOREPLICAS ...
+//   7. over maxmemory, nothing to evict, and the command may grow memory -> OOM ...
+//   8. otherwise the handler runs; its time feeds commandstats and the slowlog, and a write
+//      that changed the dataset is propagated to the backlog and the replicas.
+//
+// The master client (this node's master, executing the replication stream) skips 4-7 and
+// gets no replies (they go to a scratch buffer); the bytes of each command it runs are
+// proxied verbatim to this node's own backlog and replicas, which keeps the offsets equal.
 //
 // Input handling stops for a client while its output exceeds kOutputPauseBytes (back-pressure),
 // while it is parked by CLIENT PAUSE, and once it is marked close-after-reply.
@@ -67,13 +75,15 @@ bool reply_starts_with_error(const resp::OutBuffer& out, size_t at) {
 void Server::process_input(Client& c) {
     if (c.is_closing() || c.has_flag(kClientCloseAfterReply)) return;
     net::Connection& conn = c.conn();
+    if (c.has_flag(kClientMaster)) replica_.note_master_io(unix_ms());
     resp::ParserLimits limits;
     limits.max_bulk_len = cfg().proto_max_bulk_len;
     limits.max_multibulk_len = INT_MAX;
     limits.authenticated = c.authenticated;
 
     while (conn.read_size() > 0 && !c.is_closing()) {
-        if (c.has_flag(kClientPausedByCommand | kClientPausedOutput | kClientCloseAfterReply)) {
+        if (c.has_flag(kClientPausedByCommand | kClientPausedOutput | kClientCloseAfterReply |
+                       kClientBlocked)) {
             break;
         }
         resp::ParseStatus st = c.parser.parse(conn.read_data(), conn.read_size(), limits);
@@ -103,8 +113,16 @@ void Server::process_input(Client& c) {
             break;
         }
         if (c.is_closing()) return;
+        if (c.has_flag(kClientMaster)) {
+            discard_.clear();
+            repl_.feed_raw(std::string_view(conn.read_data(), c.parser.consumed()));
+        }
         conn.consume_input(c.parser.consumed());
-        if (conn.out().size() >= kOutputPauseBytes) {
+        if (c.has_flag(kClientBlocked)) {
+            conn.pause_reading();
+            break;
+        }
+        if (conn.out().size() >= kOutputPauseBytes && !c.has_flag(kClientReplica)) {
             enforce_output_limits(c, unix_ms());
             if (c.is_closing()) return;
             if (conn.out().size() >= output_pause_threshold()) {
@@ -191,7 +209,8 @@ bool Server::reject_before_call(Client& c, const CommandDef& cmd,
 }
 
 void Server::execute(Client& c, const std::vector<std::string_view>& args) {
-    resp::Reply reply(c.conn().out(), c.proto);
+    bool from_master = c.has_flag(kClientMaster);
+    resp::Reply reply(from_master ? discard_ : c.conn().out(), c.proto);
     c.last_interaction_ms = unix_ms();
     const CommandDef* cmd = commands_.find(args[0]);
     if (!cmd) {
@@ -214,6 +233,10 @@ void Server::execute(Client& c, const std::vector<std::string_view>& args) {
         stats_.error_replies++;
         return;
     }
+    if (from_master) {
+        call(c, *cmd, args, reply);
+        return;
+    }
     if (cluster_ && reject_by_cluster(c, *cmd, args, reply)) {
         cmd->rejected_calls++;
         stats_.error_replies++;
@@ -223,6 +246,11 @@ void Server::execute(Client& c, const std::vector<std::string_view>& args) {
         c.set_flag(kClientPausedByCommand);
         c.conn().pause_reading();
         paused_.push_back(&c);
+        return;
+    }
+    if (reject_by_replication(c, *cmd, reply)) {
+        cmd->rejected_calls++;
+        stats_.error_replies++;
         return;
     }
     if (cfg().maxmemory > 0) {
@@ -244,7 +272,7 @@ void Server::call(Client& c, const CommandDef& cmd, const std::vector<std::strin
         slot = key_slot(args[static_cast<size_t>(cmd.first_key)]);
     }
     CommandContext ctx{*this, c, args, reply, keyspace_.db(c.db), c.last_interaction_ms, slot};
-    size_t out_before = c.conn().out().size();
+    size_t out_before = reply.buffer().size();
     c.last_cmd = &cmd;  // CLIENT LIST shows the command being run, as Redis sets lastcmd first
     int64_t t0 = monotonic_us();
     cmd.handler(ctx);
@@ -255,8 +283,12 @@ void Server::call(Client& c, const CommandDef& cmd, const std::vector<std::strin
     stats_.commands_processed++;
     stats_.dirty += static_cast<uint64_t>(ctx.dirty);
     c.commands_processed++;
+    if (ctx.dirty > 0 && (cmd.flags & kCmdWrite) && !c.has_flag(kClientMaster) &&
+        repl_.is_feeding()) {
+        propagate(c, cmd, ctx);
+    }
     // An error reply starts with '-' right where this command's reply began.
-    if (reply_starts_with_error(c.conn().out(), out_before)) {
+    if (reply_starts_with_error(reply.buffer(), out_before)) {
         cmd.failed_calls++;
         stats_.error_replies++;
     }

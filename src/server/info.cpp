@@ -126,11 +126,7 @@ void persistence_section(Server& s, std::string& out) {
     out += "# Persistence\r\n";
     line(out, "loading:0");
     line(out, "async_loading:0");
-    line(out, "rdb_changes_since_last_save:%llu",
-         static_cast<unsigned long long>(s.stats().dirty));
-    line(out, "rdb_bgsave_in_progress:0");
-    line(out, "rdb_last_save_time:%lld", static_cast<long long>(s.start_time_ms() / 1000));
-    line(out, "rdb_last_bgsave_status:ok");
+    out += persistence::format_rdb_info(s.snapshotter().info(unix_ms()));
     line(out, "aof_enabled:0");
     line(out, "aof_rewrite_in_progress:0");
     line(out, "aof_last_write_status:ok");
@@ -168,8 +164,9 @@ void stats_section(Server& s, std::string& out) {
     line(out, "keyspace_misses:%llu", (unsigned long long)st.keyspace_misses);
     line(out, "pubsub_channels:0");
     line(out, "pubsub_patterns:0");
-    line(out, "latest_fork_usec:0");
-    line(out, "total_forks:0");
+    auto pi = s.snapshotter().info(unix_ms());
+    line(out, "latest_fork_usec:%lld", pi.latest_fork_usec);
+    line(out, "total_forks:%llu", (unsigned long long)pi.total_forks);
     line(out, "migrate_cached_sockets:0");
     line(out, "slave_expires_tracked_keys:0");
     line(out, "active_defrag_hits:0");
@@ -180,20 +177,7 @@ void stats_section(Server& s, std::string& out) {
          (unsigned long long)st.client_outbuf_limit_disconnections);
 }
 
-void replication_section(Server& s, std::string& out) {
-    out += "# Replication\r\n";
-    line(out, "role:master");
-    line(out, "connected_slaves:0");
-    line(out, "master_failover_state:no-failover");
-    line(out, "master_replid:%s", s.run_id().c_str());
-    line(out, "master_replid2:0000000000000000000000000000000000000000");
-    line(out, "master_repl_offset:0");
-    line(out, "second_repl_offset:-1");
-    line(out, "repl_backlog_active:0");
-    line(out, "repl_backlog_size:%lld", s.cfg().repl_backlog_size);
-    line(out, "repl_backlog_first_byte_offset:0");
-    line(out, "repl_backlog_histlen:0");
-}
+void replication_section(Server& s, std::string& out) { out += s.replication_info(); }
 
 void cpu_section(std::string& out) {
     rusage self{}, children{};

@@ -53,7 +53,8 @@ Server::Server(config::Config& cfg)
     : cfg_(cfg),
       loop_(uv_default_loop()),
       keyspace_(static_cast<int>(cfg.values().databases)),
-      listeners_(loop_, this) {
+      listeners_(loop_, this),
+      replica_(loop_, *this) {
     register_all_commands(commands_);
     for (const auto& rc : cfg.values().rename_command) {
         if (!commands_.rename(rc.name, rc.new_name)) {
@@ -66,6 +67,15 @@ Server::Server(config::Config& cfg)
     if (cfg.values().cluster_enabled) {
         cluster_ = std::make_unique<cluster::Cluster>(loop_, cfg_, keyspace_);
     }
+    snapshotter_ =
+        std::make_unique<persistence::Snapshotter>(keyspace_, cfg_, &stats_.dirty, unix_ms());
+    // Snapshots carry the replication ID and offset, so a restarted node can PSYNC.
+    snapshotter_->set_repl_info_source([this](persistence::ReplInfo* ri) {
+        ri->repl_id = repl_.ids().replid;
+        ri->repl_offset = repl_.offset();
+        ri->repl_stream_db = 0;
+        return true;
+    });
 }
 
 Server::~Server() { keyspace_.set_observer(nullptr); }
@@ -113,6 +123,7 @@ bool Server::start() {
         LOG_WARNING("%s", err.c_str());
         return false;
     }
+    if (!load_snapshot_at_startup()) return false;
     if (v.port != 0 &&
         !listeners_.listen_tcp(v.bind, static_cast<int>(v.port), static_cast<int>(v.tcp_backlog),
                                &err)) {
@@ -131,6 +142,7 @@ bool Server::start() {
         return false;
     }
     write_pidfile();
+    start_replication_from_config();
 
     uv_prepare_init(loop_, &prepare_);
     prepare_.data = this;
@@ -173,6 +185,7 @@ void Server::request_shutdown(const char* why) {
 
 void Server::finish_shutdown() {
     LOG_WARNING("User requested shutdown...");
+    snapshotter_->kill_child();
     if (cluster_) {
         cluster_->save_now();
         cluster_->stop();
@@ -222,6 +235,13 @@ void Server::on_accept(net::Connection* conn) {
 
 void Server::on_client_closed(Client* c) {
     clients_.erase(c->id());
+    if (c->has_flag(kClientReplica)) repl_.remove_replica(c->id());
+    if (c == master_client_) {
+        master_client_ = nullptr;
+        cached_master_db_ = c->db;
+        LOG_NOTICE("Connection with master lost.");
+        replica_.on_master_lost(unix_ms());
+    }
     for (auto& p : pending_write_) {
         if (p == c) p = nullptr;
     }
@@ -253,6 +273,7 @@ void Server::on_client_drained(Client& c) {
 void Server::on_prepare(uv_prepare_t* h) {
     auto* self = static_cast<Server*>(h->data);
     if (self->cluster_) self->cluster_->before_sleep();
+    self->replication_before_sleep();
     self->flush_pending_writes();
 }
 
@@ -298,8 +319,15 @@ void Server::unpause_clients() {
     }
 }
 
-void Server::on_expired(int, std::string_view) {}
-void Server::on_evicted(int, std::string_view) {}
+// The keyspace deleted a key on its own: replicas (which never expire or evict by themselves)
+// get the DEL, as Redis' propagateDeletion does.
+void Server::on_expired(int db, std::string_view key) {
+    if (repl_.is_feeding()) repl_.propagate(db, std::vector<std::string_view>{"DEL", key});
+}
+
+void Server::on_evicted(int db, std::string_view key) {
+    if (repl_.is_feeding()) repl_.propagate(db, std::vector<std::string_view>{"DEL", key});
+}
 
 void Server::on_cron(uv_timer_t* t) { static_cast<Server*>(t->data)->cron(); }
 
@@ -324,6 +352,8 @@ void Server::cron() {
     stats_.sample_ops(monotonic_us());
     keyspace::update_peak();
     if (pause_kind_ != PauseKind::None && now >= pause_until_ms_) unpause_clients();
+    replication_cron(now);
+    snapshotter_->cron(now);
     close_idle_clients(now);
 }
 
@@ -331,7 +361,11 @@ void Server::close_idle_clients(int64_t now_ms) {
     long long timeout = cfg().timeout;
     std::vector<Client*> to_close;
     for (auto& [id, c] : clients_) {
-        if (timeout > 0 && !c->has_flag(kClientPausedByCommand) &&
+        // Replicas, the master and clients blocked in WAIT are not idle clients (Redis'
+        // clientsCronHandleTimeout skips them; repl-timeout governs the links).
+        if (timeout > 0 &&
+            !c->has_flag(kClientPausedByCommand | kClientReplica | kClientMaster |
+                         kClientBlocked) &&
             now_ms - c->last_interaction_ms > timeout * 1000) {
             to_close.push_back(c);
             continue;
@@ -346,7 +380,10 @@ void Server::close_idle_clients(int64_t now_ms) {
 
 void Server::enforce_output_limits(Client& c, int64_t now_ms) {
     if (c.is_closing()) return;
-    const auto& lim = cfg().client_output_buffer_limit[0];
+    // Classes: 0 normal, 1 replica, 2 pubsub (client-output-buffer-limit's order). The master
+    // client's output is our ACKs: never limited.
+    if (c.has_flag(kClientMaster)) return;
+    const auto& lim = cfg().client_output_buffer_limit[c.has_flag(kClientReplica) ? 1 : 0];
     size_t used = c.conn().out().size();
     bool hard = lim.hard_bytes > 0 && used >= static_cast<size_t>(lim.hard_bytes);
     bool soft = false;

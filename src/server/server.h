@@ -27,6 +27,9 @@
 #include "config/config.h"
 #include "keyspace/keyspace.h"
 #include "net/listener.h"
+#include "persistence/snapshot.h"
+#include "replication/master.h"
+#include "replication/replica.h"
 #include "server/client.h"
 #include "server/command.h"
 #include "server/slowlog.h"
@@ -45,7 +48,9 @@ constexpr size_t kOutputPauseBytes = 1024 * 1024;
 
 enum class PauseKind : uint8_t { None, Write, All };
 
-class Server final : public net::AcceptHandler, public keyspace::KeyspaceObserver {
+class Server final : public net::AcceptHandler,
+                     public keyspace::KeyspaceObserver,
+                     public replication::ReplicaHost {
 public:
     explicit Server(config::Config& cfg);
     ~Server() override;
@@ -71,7 +76,9 @@ public:
     int64_t start_time_ms() const { return start_ms_; }
     const std::unordered_map<uint64_t, Client*>& clients() const { return clients_; }
     Client* find_client(uint64_t id);
-    size_t blocked_clients() const { return 0; }
+    size_t blocked_clients() const { return waiters_.size(); }
+    // SAVE / BGSAVE / LASTSAVE and the save points (persistence/snapshot.h).
+    persistence::Snapshotter& snapshotter() { return *snapshotter_; }
     // nullptr unless cluster-enabled is yes.
     cluster::Cluster* cluster() { return cluster_.get(); }
 
@@ -102,6 +109,35 @@ public:
     void on_expired(int db, std::string_view key) override;
     void on_evicted(int db, std::string_view key) override;
 
+    // ---- replication (replication.cpp) ---------------------------------------------------
+    replication::Master& repl() { return repl_; }
+    replication::Replica& replica() { return replica_; }
+    bool is_replica() const { return replica_.is_replica(); }
+    Client* master_client() { return master_client_; }
+    // SYNC / PSYNC from client c: +FULLRESYNC and the snapshot, or +CONTINUE and the backlog.
+    // psync false: the old SYNC (no status line).
+    void replica_sync(Client& c, std::string_view replid, long long psync_offset, bool psync);
+    // REPLCONF ACK from a replica.
+    void replica_ack(Client& c, long long offset);
+    // REPLICAOF host port (host empty: NO ONE). Returns the reply text ("+OK...") or "-ERR...".
+    std::string set_replicaof(const std::string& host, int port, const std::string& who);
+    // Follows `host:port` for cluster mode's CLUSTER REPLICATE (no cluster-mode refusal).
+    void follow_master(const std::string& host, int port);
+    // WAIT: blocks c until numreplicas acknowledged the current offset or timeout_ms passes
+    // (0: forever); replies at once when already satisfied.
+    void wait_for_replicas(Client& c, long long numreplicas, long long timeout_ms);
+    // INFO replication's lines.
+    std::string replication_info() const;
+    // Where this node's master link is (ROLE, INFO).
+    long long replica_offset() const;
+
+    // ReplicaHost
+    void psync_offer(std::string* replid, long long* offset) override;
+    bool load_snapshot(std::string_view rdb, std::string_view replid, long long offset,
+                       std::string* err) override;
+    void continue_history(std::string_view new_replid) override;
+    void attach_master(net::Connection* conn) override;
+
 private:
     void execute(Client& c, const std::vector<std::string_view>& args);
     bool reject_before_call(Client& c, const CommandDef& cmd,
@@ -109,6 +145,15 @@ private:
     void call(Client& c, const CommandDef& cmd, const std::vector<std::string_view>& args,
               resp::Reply& reply);
     bool must_wait_for_pause(const CommandDef& cmd) const;
+    bool reject_by_replication(Client& c, const CommandDef& cmd, resp::Reply& reply);
+    void propagate(Client& c, const CommandDef& cmd, CommandContext& ctx);
+    void replication_cron(int64_t now_ms);
+    void replication_before_sleep();
+    void disconnect_replicas();
+    void check_waiters(int64_t now_ms);
+    replication::ReplicaSettings replica_settings() const;
+    void start_replication_from_config();
+    bool load_snapshot_at_startup();
     bool check_query_limits(Client& c);
     bool reject_by_cluster(Client& c, const CommandDef& cmd,
                            const std::vector<std::string_view>& args, resp::Reply& reply);
@@ -156,6 +201,26 @@ private:
     int64_t pause_until_ms_ = 0;
     uint64_t cron_loops_ = 0;
     std::vector<int> key_idx_;  // scratch for key extraction, reused across commands
+
+    // Replication. The master client is one of clients_; its pointer is cleared in
+    // on_client_closed before it is deleted.
+    std::unique_ptr<persistence::Snapshotter> snapshotter_;
+    replication::Master repl_;
+    replication::Replica replica_;
+    Client* master_client_ = nullptr;
+    int cached_master_db_ = 0;       // the master client's db when its link broke
+    bool offer_own_history_ = false;  // PSYNC with our replid/offset (else "PSYNC ? -1")
+    bool getack_pending_ = false;     // send REPLCONF GETACK * before sleeping (WAIT)
+    int64_t last_replica_ping_ms_ = 0;
+    int64_t last_ack_sent_ms_ = 0;
+    resp::OutBuffer discard_;  // replies to the master client go here and are dropped
+    struct Waiter {
+        uint64_t client_id;
+        long long offset;
+        long long numreplicas;
+        int64_t deadline_ms;  // 0: none
+    };
+    std::vector<Waiter> waiters_;
 };
 
 }  // namespace slotcache::server

@@ -47,7 +47,7 @@ std::string find_cluster_conf() {
 
 }  // namespace
 
-TEST_CASE("formation: 6 masters joined by MEET and ADDSLOTSRANGE reach cluster_state:ok and agree") {
+TEST_CASE("formation: 6 masters joined by MEET + ADDSLOTSRANGE reach cluster_state:ok, agree") {
     TestCluster c(6);
     c.meet_all();
     c.add_slots_evenly();
@@ -148,7 +148,7 @@ TEST_CASE("introspection: CLUSTER INFO fields, in Redis' order, with consistent 
     CHECK(f.count("total_cluster_links_buffer_limit_exceeded") == 1);
 }
 
-TEST_CASE("introspection: CLUSTER SLOTS lists each range once as [start, end, [ip, port, id, []]]") {
+TEST_CASE("introspection: CLUSTER SLOTS lists each range as [start, end, [ip, port, id, []]]") {
     TestCluster c(3);
     c.form();
     auto r = c.node(1).cmd({"CLUSTER", "SLOTS"});

@@ -253,7 +253,8 @@ def main():
 
     def mget():
         eq(rc.mget_nonatomic(keys), [values[k] for k in keys])
-        eq(rc.mget_nonatomic(["key:1", "missing:1", "key:2"]), [values["key:1"], None, values["key:2"]])
+        eq(rc.mget_nonatomic(["key:1", "missing:1", "key:2"]),
+           [values["key:1"], None, values["key:2"]])
     check("mget_nonatomic of all the keys (split by slot) returns them in order", mget)
 
     def mset():
