@@ -299,10 +299,10 @@ void cluster_slots(CommandContext& ctx) {
 void cluster_shards(CommandContext& ctx) {
     cluster::Cluster* cl = cluster_or_reply(ctx);
     if (cl == nullptr) return;
-    // Replication comes with replicas: until then a master's offset is 0, as Redis reports for
-    // a master that never had one.
+    // Myself's offset is live (Redis: master_repl_offset, or the offset applied from the
+    // master on a replica); other nodes' come from their last gossip.
     cluster::write_shards_reply(ctx.reply, cl->state(), cl->cfg().cluster_preferred_endpoint_type,
-                                0);
+                                ctx.server.replica_offset());
 }
 
 void cluster_info(CommandContext& ctx) {

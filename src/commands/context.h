@@ -1,6 +1,7 @@
 // The few things the string and key handlers read from the server, in one place: the OpArgs
-// for a command, the first key's slot, proto-max-bulk-len, whether an expire in the past may
-// delete a key, and the name of the command that propagates such a deletion.
+// for a command (with the master client's no-expiry lookups), the first key's slot,
+// proto-max-bulk-len, whether an expire in the past may delete a key, and the name of the
+// command that propagates such a deletion.
 //
 // Loop thread only.
 #pragma once
@@ -17,8 +18,14 @@
 
 namespace slotcache::commands {
 
+// The lookup flags of the command's client: the master's stream sees expired keys as present.
+inline uint32_t lookup_flags(const server::CommandContext& ctx) {
+    return ctx.client.has_flag(server::kClientMaster) ? keyspace::kLookupNoExpire
+                                                      : keyspace::kLookupNone;
+}
+
 inline OpArgs op_args(server::CommandContext& ctx) {
-    return OpArgs{ctx.db, ctx.now_ms, &ctx.server.stats()};
+    return OpArgs{ctx.db, ctx.now_ms, &ctx.server.stats(), lookup_flags(ctx)};
 }
 
 // The slot of args[1]: the dispatcher computed it for commands whose first key is args[1].

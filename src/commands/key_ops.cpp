@@ -17,7 +17,8 @@ size_t op_del(const OpArgs& op, const std::vector<std::string_view>& args, size_
     for (size_t j = first; j < args.size(); j++) {
         // An expired key is removed by the lookup (and propagated as its own DEL) but does not
         // count as deleted by this command, as with Redis' expireIfNeeded + dbDelete.
-        Entry* e = op.db.lookup(args[j], key_slot(args[j]), op.now_ms, kLookupNoTouch);
+        Entry* e = op.db.lookup(args[j], key_slot(args[j]), op.now_ms,
+                                kLookupNoTouch | op.lookup_flags);
         if (e != nullptr) {
             op.db.del(e);
             deleted++;
@@ -114,7 +115,7 @@ bool op_copy(const OpArgs& op, std::string_view src, keyspace::Db& dst_db, std::
     }
     uint16_t dst_slot = key_slot(dst);
     // Expires a stale destination first, so that it does not block COPY without REPLACE.
-    if (dst_db.lookup(dst, dst_slot, op.now_ms) != nullptr && !replace) {
+    if (dst_db.lookup(dst, dst_slot, op.now_ms, op.lookup_flags) != nullptr && !replace) {
         return false;
     }
     const Entry* e = op.db.find(src, src_slot);

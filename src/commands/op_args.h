@@ -6,6 +6,11 @@
 // socket, and the handlers stay a thin parse -> op -> reply -> propagate sequence (Dragonfly's
 // OpArgs / cmd_* split).
 //
+// lookup_flags is OR-ed into every lookup made through the two doors: kLookupNoExpire when
+// the command comes from this replica's master, whose stream must see keys as the master does
+// (Redis 7.0's expireIfNeeded never expires a key for the master client), so an INCR or DEL
+// from the master acts on a key that merely looks expired here.
+//
 // Keyspace statistics follow Redis 7.0's lookupKey: reads (lookupKeyRead*) count a hit or a
 // miss, writes (lookupKeyWrite) count nothing. lookup_read / lookup_write are the two doors.
 //
@@ -24,6 +29,7 @@ struct OpArgs {
     keyspace::Db& db;
     int64_t now_ms;
     server::Stats* stats = nullptr;  // keyspace_hits / keyspace_misses; null: not counted
+    uint32_t lookup_flags = keyspace::kLookupNone;  // kLookupNoExpire for the master client
 };
 
 // INFO's keyspace_hits / keyspace_misses.
@@ -37,14 +43,14 @@ inline void note_lookup(const OpArgs& op, bool hit) {
 // key is absent or expired. The entry is valid until the Db is next modified.
 inline keyspace::Entry* lookup_read(const OpArgs& op, std::string_view key, uint16_t slot,
                                     uint32_t flags = keyspace::kLookupNone) {
-    keyspace::Entry* e = op.db.lookup(key, slot, op.now_ms, flags);
+    keyspace::Entry* e = op.db.lookup(key, slot, op.now_ms, flags | op.lookup_flags);
     note_lookup(op, e != nullptr);
     return e;
 }
 
 // A lookup on behalf of a write (lookupKeyWrite): lazily expires, no statistics.
 inline keyspace::Entry* lookup_write(const OpArgs& op, std::string_view key, uint16_t slot) {
-    return op.db.lookup(key, slot, op.now_ms);
+    return op.db.lookup(key, slot, op.now_ms, op.lookup_flags);
 }
 
 }  // namespace slotcache::commands

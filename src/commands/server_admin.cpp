@@ -1,6 +1,13 @@
 // Admin commands: DBSIZE FLUSHALL FLUSHDB SWAPDB MOVE CONFIG TIME SLOWLOG SHUTDOWN.
 // (DEBUG is in server_debug.cpp; INFO and COMMAND in server_introspect.cpp.)
 //
+// FLUSHDB and FLUSHALL count the keys they removed as changes and always reach the replicas
+// (Redis' forceCommandPropagation). FLUSHALL also stops a running BGSAVE and, with save points
+// configured, writes the now empty snapshot (which resets the change counter), as Redis 7.0's
+// flushAllDataAndResetRDB does.
+//
+// SHUTDOWN's snapshot and exit are the Server's (Server::shutdown); this file only parses.
+//
 // FLUSHDB/FLUSHALL ASYNC hand the old tables to a short-lived thread that frees them, so a
 // flush of millions of keys does not stall the loop; that thread registers with the memory
 // accounting so the freed bytes are counted (keyspace/memory.h).
@@ -8,6 +15,7 @@
 
 #include <thread>
 
+#include "commands/context.h"
 #include "commands/server_families.h"
 #include "common/clock.h"
 #include "common/crc16.h"
@@ -49,19 +57,22 @@ void free_in_background(keyspace::DbContentsPtr contents) {
     }).detach();
 }
 
-void flush_db(keyspace::Db& db, bool async) {
-    if (async && db.size() > 0) {
+// Empties db; returns how many keys it held.
+long long flush_db(keyspace::Db& db, bool async) {
+    auto removed = static_cast<long long>(db.size());
+    if (async && removed > 0) {
         free_in_background(db.detach());
     } else {
         db.clear();
     }
+    return removed;
 }
 
 void flushdb_command(CommandContext& ctx) {
     bool async = false;
     if (!parse_flush_mode(ctx, &async)) return;
-    flush_db(ctx.db, async);
-    ctx.dirty++;
+    ctx.dirty += flush_db(ctx.db, async);
+    ctx.force_propagate = true;
     ctx.reply.ok();
 }
 
@@ -69,8 +80,17 @@ void flushall_command(CommandContext& ctx) {
     bool async = false;
     if (!parse_flush_mode(ctx, &async)) return;
     auto& ks = ctx.server.keyspace();
-    for (int i = 0; i < ks.db_count(); i++) flush_db(ks.db(i), async);
-    ctx.dirty++;
+    long long removed = 0;
+    for (int i = 0; i < ks.db_count(); i++) removed += flush_db(ks.db(i), async);
+    ctx.force_propagate = true;
+    auto& snap = ctx.server.snapshotter();
+    // The child's image holds the data just flushed: it must not become the snapshot.
+    snap.kill_child();
+    std::string err;
+    // A saved snapshot includes the flush, so the change counter stays at the save's 0; a
+    // failed save was logged and the flush counts as changes, as in Redis.
+    bool saved = !ctx.server.cfg().save.empty() && snap.save(ctx.now_ms, &err, false);
+    ctx.dirty = saved ? 0 : removed;
     ctx.reply.ok();
 }
 
@@ -114,13 +134,14 @@ void move_command(CommandContext& ctx) {
         return;
     }
     uint16_t slot = static_cast<uint16_t>(ctx.slot);
-    keyspace::Entry* e = ctx.db.lookup(ctx.args[1], slot, ctx.now_ms, keyspace::kLookupNoTouch);
+    uint32_t flags = keyspace::kLookupNoTouch | lookup_flags(ctx);
+    keyspace::Entry* e = ctx.db.lookup(ctx.args[1], slot, ctx.now_ms, flags);
     if (!e) {
         ctx.reply.integer(0);
         return;
     }
     keyspace::Db& dst = ks.db(static_cast<int>(target));
-    if (dst.lookup(ctx.args[1], slot, ctx.now_ms, keyspace::kLookupNoTouch)) {
+    if (dst.lookup(ctx.args[1], slot, ctx.now_ms, flags)) {
         ctx.reply.integer(0);
         return;
     }
@@ -258,36 +279,41 @@ void slowlog_help(CommandContext& ctx) {
     for (const char* l : lines) ctx.reply.simple(l);
 }
 
+// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT], parsed as Redis 7.0's shutdownCommand. NOW
+// changes nothing here: the server never waits for lagging replicas, so no shutdown is ever
+// in progress for ABORT to cancel.
 void shutdown_command(CommandContext& ctx) {
-    bool nosave = false, save = false, abort = false;
+    server::ShutdownFlags flags;
+    bool now = false, abort = false;
     for (size_t i = 1; i < ctx.args.size(); i++) {
         std::string_view a = ctx.args[i];
-        if (iequals(a, "NOSAVE")) nosave = true;
-        else if (iequals(a, "SAVE")) save = true;
-        else if (iequals(a, "NOW") || iequals(a, "FORCE")) continue;
-        else if (iequals(a, "ABORT")) abort = true;
-        else {
+        if (iequals(a, "NOSAVE")) {
+            flags.nosave = true;
+        } else if (iequals(a, "SAVE")) {
+            flags.save = true;
+        } else if (iequals(a, "NOW")) {
+            now = true;
+        } else if (iequals(a, "FORCE")) {
+            flags.force = true;
+        } else if (iequals(a, "ABORT")) {
+            abort = true;
+        } else {
             ctx.reply.error(err_text(Err::Syntax));
             return;
         }
     }
-    if ((abort && ctx.args.size() != 2) || (nosave && save)) {
+    bool any_flag = flags.nosave || flags.save || now || flags.force;
+    if ((abort && any_flag) || (flags.nosave && flags.save)) {
         ctx.reply.error(err_text(Err::Syntax));
         return;
     }
     if (abort) {
-        // Shutdown here is immediate, so there is never one in progress to abort.
         ctx.reply.error("ERR No shutdown in progress.");
         return;
     }
-    if (save) {
-        // Snapshots arrive with the persistence module; refusing beats exiting without the
-        // snapshot the user asked for.
+    if (!ctx.server.shutdown(flags)) {
         ctx.reply.error("ERR Errors trying to SHUTDOWN. Check logs.");
-        LOG_WARNING("SHUTDOWN SAVE requested but this build has no snapshot support.");
-        return;
     }
-    ctx.server.request_shutdown("SHUTDOWN");
 }
 
 }  // namespace

@@ -1,4 +1,9 @@
 // CLIENT ID | SETNAME | GETNAME | LIST | INFO | KILL | PAUSE | UNPAUSE | NO-EVICT | HELP.
+//
+// Client types are Redis 7.0's getClientType: this node's master link is "master", a
+// connection that sent SYNC/PSYNC is "replica" (alias "slave"), everything else "normal";
+// "pubsub" is a valid type name that matches nobody (there is no pub/sub). The master client
+// belongs to no ACL user, so CLIENT KILL USER never matches it.
 #include <algorithm>
 
 #include "commands/server_families.h"
@@ -33,46 +38,71 @@ void client_getname(CommandContext& ctx) {
     }
 }
 
+enum class ClientType : uint8_t { Normal, Replica, Pubsub, Master };
+
+// getClientTypeByName: false for an unknown name.
+bool client_type_by_name(std::string_view name, ClientType* out) {
+    if (iequals(name, "normal")) {
+        *out = ClientType::Normal;
+    } else if (iequals(name, "replica") || iequals(name, "slave")) {
+        *out = ClientType::Replica;
+    } else if (iequals(name, "pubsub")) {
+        *out = ClientType::Pubsub;
+    } else if (iequals(name, "master")) {
+        *out = ClientType::Master;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+ClientType client_type(const Client& c) {
+    if (c.has_flag(server::kClientMaster)) return ClientType::Master;
+    if (c.has_flag(server::kClientReplica)) return ClientType::Replica;
+    return ClientType::Normal;
+}
+
+std::string unknown_type_error(std::string_view name) {
+    return "ERR Unknown client type '" + std::string(name) + "'";
+}
+
+// CLIENT LIST [TYPE type] | [ID id [id ...]], exactly one of the two forms as in Redis 7.0:
+// IDs are listed in the order given (repeats included), unknown or non-positive IDs skipped.
 void client_list(CommandContext& ctx) {
     const auto& a = ctx.args;
-    std::vector<uint64_t> ids;
-    bool by_id = false;
-    for (size_t i = 2; i < a.size(); i++) {
-        if (iequals(a[i], "TYPE") && i + 1 < a.size()) {
-            std::string_view t = a[i + 1];
-            if (!iequals(t, "normal") && !iequals(t, "master") && !iequals(t, "replica") &&
-                !iequals(t, "slave") && !iequals(t, "pubsub")) {
-                ctx.reply.error("ERR Unknown client type '" + std::string(t) + "'");
+    std::string out;
+    if (a.size() > 3 && iequals(a[2], "ID")) {
+        for (size_t i = 3; i < a.size(); i++) {
+            long long id = 0;
+            if (!parse_ll(a[i], &id)) {
+                ctx.reply.error("ERR Invalid client ID");
                 return;
             }
-            // Every client here is a "normal" one until replication and pub/sub exist.
-            if (!iequals(t, "normal")) {
-                ctx.reply.verbatim("");
-                return;
+            Client* c = id > 0 ? ctx.server.find_client(static_cast<uint64_t>(id)) : nullptr;
+            if (c != nullptr) {
+                out += c->describe(ctx.now_ms);
+                out += '\n';
             }
-            i++;
-        } else if (iequals(a[i], "ID") && i + 1 < a.size()) {
-            by_id = true;
-            for (i = i + 1; i < a.size(); i++) {
-                long long id = 0;
-                if (!parse_ll(a[i], &id) || id <= 0) {
-                    ctx.reply.error("ERR Invalid client ID");
-                    return;
-                }
-                ids.push_back(static_cast<uint64_t>(id));
-            }
-        } else {
-            ctx.reply.error(err_text(Err::Syntax));
-            return;
         }
+        ctx.reply.verbatim(out);
+        return;
+    }
+    bool by_type = a.size() == 4 && iequals(a[2], "TYPE");
+    ClientType type = ClientType::Normal;
+    if (by_type && !client_type_by_name(a[3], &type)) {
+        ctx.reply.error(unknown_type_error(a[3]));
+        return;
+    }
+    if (!by_type && a.size() != 2) {
+        ctx.reply.error(err_text(Err::Syntax));
+        return;
     }
     std::vector<Client*> list;
     for (auto& [id, c] : ctx.server.clients()) {
-        if (by_id && std::find(ids.begin(), ids.end(), id) == ids.end()) continue;
+        if (by_type && client_type(*c) != type) continue;
         list.push_back(c);
     }
     std::sort(list.begin(), list.end(), [](Client* x, Client* y) { return x->id() < y->id(); });
-    std::string out;
     for (Client* c : list) {
         out += c->describe(ctx.now_ms);
         out += '\n';
@@ -106,15 +136,17 @@ void client_kill(CommandContext& ctx) {
         client_kill_addr(ctx);
         return;
     }
-    if (a.size() % 2 != 0) {
-        ctx.reply.error(err_text(Err::Syntax));
-        return;
-    }
     uint64_t id = 0;
-    std::string_view addr, laddr, user;
-    int type = -1;  // 0 normal
+    std::string_view addr, laddr;
+    bool by_addr = false, by_laddr = false, by_user = false, by_type = false;
+    ClientType type = ClientType::Normal;
     bool skipme = true;
-    for (size_t i = 2; i + 1 < a.size(); i += 2) {
+    // Options are checked in order, so an error in one comes before a missing value later.
+    for (size_t i = 2; i < a.size(); i += 2) {
+        if (i + 1 >= a.size()) {
+            ctx.reply.error(err_text(Err::Syntax));
+            return;
+        }
         std::string_view opt = a[i], val = a[i + 1];
         long long n = 0;
         if (iequals(opt, "ID")) {
@@ -125,18 +157,23 @@ void client_kill(CommandContext& ctx) {
             id = static_cast<uint64_t>(n);
         } else if (iequals(opt, "ADDR")) {
             addr = val;
+            by_addr = true;
         } else if (iequals(opt, "LADDR")) {
             laddr = val;
+            by_laddr = true;
         } else if (iequals(opt, "USER")) {
-            user = val;
-        } else if (iequals(opt, "TYPE")) {
-            if (iequals(val, "normal")) type = 0;
-            else if (iequals(val, "master") || iequals(val, "replica") || iequals(val, "slave") ||
-                     iequals(val, "pubsub")) type = 1;
-            else {
-                ctx.reply.error("ERR Unknown client type '" + std::string(val) + "'");
+            // "default" is the only ACL user.
+            if (val != "default") {
+                ctx.reply.error("ERR No such user '" + std::string(val) + "'");
                 return;
             }
+            by_user = true;
+        } else if (iequals(opt, "TYPE")) {
+            if (!client_type_by_name(val, &type)) {
+                ctx.reply.error(unknown_type_error(val));
+                return;
+            }
+            by_type = true;
         } else if (iequals(opt, "SKIPME")) {
             if (iequals(val, "yes")) skipme = true;
             else if (iequals(val, "no")) skipme = false;
@@ -152,10 +189,10 @@ void client_kill(CommandContext& ctx) {
     std::vector<Client*> victims;
     for (auto& [cid, c] : ctx.server.clients()) {
         if (id && cid != id) continue;
-        if (!addr.empty() && c->conn().peer_addr() != addr) continue;
-        if (!laddr.empty() && c->conn().local_addr() != laddr) continue;
-        if (!user.empty() && user != "default") continue;
-        if (type == 1) continue;
+        if (by_addr && c->conn().peer_addr() != addr) continue;
+        if (by_laddr && c->conn().local_addr() != laddr) continue;
+        if (by_user && c->has_flag(server::kClientMaster)) continue;
+        if (by_type && client_type(*c) != type) continue;
         if (c == &ctx.client && skipme) continue;
         victims.push_back(c);
     }

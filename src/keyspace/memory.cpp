@@ -14,7 +14,8 @@
 #include <jemalloc/jemalloc.h>
 #endif
 #ifdef __SANITIZE_ADDRESS__
-#include <sanitizer/allocator_interface.h>
+// Exported by the ASan runtime (gcc and clang); gcc ships no header declaring it.
+extern "C" size_t __sanitizer_get_current_allocated_bytes();
 #endif
 
 namespace slotcache::keyspace {

@@ -163,7 +163,11 @@ WriteOptions Snapshotter::write_options(int64_t now_ms, ReplInfo* repl) const {
     return o;
 }
 
-bool Snapshotter::save(int64_t now_ms, std::string* err) {
+bool Snapshotter::save(int64_t now_ms, std::string* err, bool counted) {
+    // Redis counts every SAVE and BGSAVE attempt in rdb_saves, failed or not.
+    if (counted) {
+        saves_++;
+    }
     ReplInfo repl;
     const config::Values& v = cfg_.values();
     if (!write_snapshot_file(ks_, v.dir, v.dbfilename, write_options(now_ms, &repl), err)) {
@@ -174,7 +178,6 @@ bool Snapshotter::save(int64_t now_ms, std::string* err) {
     *dirty_ = 0;
     lastsave_ = now_ms / 1000;
     last_bgsave_ok_ = true;
-    saves_++;
     return true;
 }
 
@@ -197,6 +200,7 @@ BgsaveStart Snapshotter::start_child(int64_t now_ms) {
     WriteOptions opts = write_options(now_ms, &repl);
     const config::Values& v = cfg_.values();
     last_bgsave_try_ = now_ms / 1000;
+    saves_++;
     int64_t fork_start = monotonic_us();
     pid_t pid = fork();
     if (pid == 0) {
@@ -234,7 +238,6 @@ void Snapshotter::child_done(int status, int64_t now_ms) {
         *dirty_ = *dirty_ >= dirty_before_bgsave_ ? *dirty_ - dirty_before_bgsave_ : 0;
         lastsave_ = now_ms / 1000;
         last_bgsave_ok_ = true;
-        saves_++;
     } else if (!by_signal) {
         LOG_WARNING("Background saving error");
         last_bgsave_ok_ = false;
@@ -298,6 +301,9 @@ void Snapshotter::kill_child() {
     }
     pid_t pid = child_pid_;
     ::kill(pid, SIGUSR1);
+    // A stopped child (SIGSTOP by an operator or a test) never handles SIGUSR1: wake it so the
+    // waitpid below cannot block the loop.
+    ::kill(pid, SIGCONT);
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }

@@ -107,7 +107,9 @@ public:
 
     // SAVE: writes synchronously. On success the dirty counter is reset and LASTSAVE moves.
     // Precondition: !in_progress() (the command replies "Background save already in progress").
-    bool save(int64_t now_ms, std::string* err);
+    // counted: whether INFO's rdb_saves counts it (Redis counts every SAVE and BGSAVE attempt,
+    // failed or not, but not the saves FLUSHALL and SHUTDOWN make).
+    bool save(int64_t now_ms, std::string* err, bool counted = true);
     // BGSAVE [SCHEDULE].
     BgsaveStart bgsave(int64_t now_ms, bool schedule);
     // The cron (every tick): reaps a finished child, then starts a BGSAVE when a save point or

@@ -24,7 +24,8 @@ void Client::close() {
 
 std::string Client::describe(int64_t now_ms) const {
     // CLIENT LIST's fields in Redis 7.0's order; the ones slotcache has no notion of (ACL user,
-    // RESP3 tracking, ...) carry the value Redis shows for a plain client.
+    // RESP3 tracking, ...) carry the value Redis shows for a plain client. The master link
+    // has no ACL user: Redis shows it as "(superuser)".
     std::string flags;
     // Redis' order (catClientInfoString).
     if (has_flag(kClientReplica)) flags += 'S';
@@ -48,7 +49,7 @@ std::string Client::describe(int64_t now_ms) const {
     snprintf(buf, sizeof(buf),
              "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=0 "
              "psub=0 ssub=0 multi=-1 qbuf=%zu qbuf-free=%zu argv-mem=0 multi-mem=0 rbs=%zu "
-             "rbp=%zu obl=%zu oll=%zu omem=%zu tot-mem=%zu events=r cmd=%s user=default "
+             "rbp=%zu obl=%zu oll=%zu omem=%zu tot-mem=%zu events=r cmd=%s user=%s "
              "redir=-1 resp=%d",
              static_cast<unsigned long long>(id_), addr.c_str(), laddr.c_str(), fd, name.c_str(),
              static_cast<long long>((now_ms - ctime_ms) / 1000),
@@ -57,7 +58,7 @@ std::string Client::describe(int64_t now_ms) const {
              conn_ ? conn_->input_capacity() : 0, obl, oll, omem,
              (conn_ ? conn_->input_capacity() + conn_->out().allocated() : 0) +
                  sizeof(Client) + sizeof(net::Connection),
-             cmd.c_str(), proto);
+             cmd.c_str(), has_flag(kClientMaster) ? "(superuser)" : "default", proto);
     return buf;
 }
 

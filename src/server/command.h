@@ -72,6 +72,10 @@ struct CommandContext {
     // SET k v KEEPTTL, GETDEL -> DEL, GETEX EX -> PEXPIREAT, an EXPIRE in the past -> DEL.
     // Empty: args are propagated as received.
     std::vector<std::string> rewritten;
+    // Set by a handler whose command must reach replicas even with dirty == 0 (Redis'
+    // forceCommandPropagation): FLUSHALL / FLUSHDB on empty databases, or after FLUSHALL's
+    // snapshot reset the change counter.
+    bool force_propagate = false;
 };
 
 using CommandHandler = void (*)(CommandContext& ctx);

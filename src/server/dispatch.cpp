@@ -7,14 +7,16 @@
 //   4. not authenticated               -> NOAUTH Authentication required.
 //   5. CLIENT PAUSE covers the command -> not run now: the client is parked with its input
 //                                         unconsumed and resumes when the pause ends
-//   6. replication: a write on a read-only replica -> READONLY ...; the master link down
+//   6. a failed BGSAVE with save points and stop-writes-on-bgsave-error -> MISCONF ... for
+//      writes and PING, until a save succeeds
+//   7. replication: a write on a read-only replica -> READONLY ...; the master link down
 //      with replica-serve-stale-data no -> MASTERDOWN ...; a write on a master with fewer
 //      good replicas than min-replicas-to-write -> NOREPLICAS ...
-//   7. over maxmemory, nothing to evict, and the command may grow memory -> OOM ...
-//   8. otherwise the handler runs; its time feeds commandstats and the slowlog, and a write
+//   8. over maxmemory, nothing to evict, and the command may grow memory -> OOM ...
+//   9. otherwise the handler runs; its time feeds commandstats and the slowlog, and a write
 //      that changed the dataset is propagated to the backlog and the replicas.
 //
-// The master client (this node's master, executing the replication stream) skips 4-7 and
+// The master client (this node's master, executing the replication stream) skips 4-8 and
 // gets no replies (they go to a scratch buffer); the bytes of each command it runs are
 // proxied verbatim to this node's own backlog and replicas, which keeps the offsets equal.
 //
@@ -69,6 +71,14 @@ bool reply_starts_with_error(const resp::OutBuffer& out, size_t at) {
     }
     return false;
 }
+
+// Redis 7.0's shared.bgsaveerr, word for word.
+constexpr const char* kMisconfError =
+    "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to "
+    "disk. Commands that may modify the data set are disabled, because this instance is "
+    "configured to report errors during writes if RDB snapshotting fails "
+    "(stop-writes-on-bgsave-error option). Please check the Redis logs for details about the "
+    "RDB error.";
 
 }  // namespace
 
@@ -208,6 +218,15 @@ bool Server::reject_before_call(Client& c, const CommandDef& cmd,
     return false;
 }
 
+bool Server::reject_by_disk_error(const CommandDef& cmd, resp::Reply& reply) {
+    // Redis refuses PING too: a health check must see that the instance cannot persist.
+    if (!snapshotter_->writes_blocked() || !((cmd.flags & kCmdWrite) || &cmd == ping_cmd_)) {
+        return false;
+    }
+    reply.error(kMisconfError);
+    return true;
+}
+
 void Server::execute(Client& c, const std::vector<std::string_view>& args) {
     bool from_master = c.has_flag(kClientMaster);
     resp::Reply reply(from_master ? discard_ : c.conn().out(), c.proto);
@@ -248,6 +267,11 @@ void Server::execute(Client& c, const std::vector<std::string_view>& args) {
         paused_.push_back(&c);
         return;
     }
+    if (reject_by_disk_error(*cmd, reply)) {
+        cmd->rejected_calls++;
+        stats_.error_replies++;
+        return;
+    }
     if (reject_by_replication(c, *cmd, reply)) {
         cmd->rejected_calls++;
         stats_.error_replies++;
@@ -283,8 +307,8 @@ void Server::call(Client& c, const CommandDef& cmd, const std::vector<std::strin
     stats_.commands_processed++;
     stats_.dirty += static_cast<uint64_t>(ctx.dirty);
     c.commands_processed++;
-    if (ctx.dirty > 0 && (cmd.flags & kCmdWrite) && !c.has_flag(kClientMaster) &&
-        repl_.is_feeding()) {
+    if ((ctx.dirty > 0 || ctx.force_propagate) && (cmd.flags & kCmdWrite) &&
+        !c.has_flag(kClientMaster) && repl_.is_feeding()) {
         propagate(c, cmd, ctx);
     }
     // An error reply starts with '-' right where this command's reply began.

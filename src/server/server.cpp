@@ -64,6 +64,7 @@ Server::Server(config::Config& cfg)
     run_id_ = random_hex(40);
     keyspace_.set_observer(this);
     asking_cmd_ = commands_.find("asking");
+    ping_cmd_ = commands_.find("ping");
     if (cfg.values().cluster_enabled) {
         cluster_ = std::make_unique<cluster::Cluster>(loop_, cfg_, keyspace_);
     }
@@ -73,7 +74,13 @@ Server::Server(config::Config& cfg)
     snapshotter_->set_repl_info_source([this](persistence::ReplInfo* ri) {
         ri->repl_id = repl_.ids().replid;
         ri->repl_offset = repl_.offset();
-        ri->repl_stream_db = 0;
+        // The db the stream is in: a resumed stream selects it again only when it changes
+        // (Redis' rdbPopulateSaveInfo).
+        if (is_replica()) {
+            ri->repl_stream_db = master_client_ != nullptr ? master_client_->db : cached_master_db_;
+        } else {
+            ri->repl_stream_db = repl_.selected_db() < 0 ? 0 : repl_.selected_db();
+        }
         return true;
     });
 }
@@ -173,19 +180,40 @@ int Server::run() {
 
 void Server::on_signal(uv_signal_t* s, int signum) {
     auto* self = static_cast<Server*>(s->data);
-    self->request_shutdown(signum == SIGINT ? "SIGINT" : "SIGTERM");
+    if (self->shutting_down_) return;
+    LOG_WARNING("Received %s scheduling shutdown...", signum == SIGINT ? "SIGINT" : "SIGTERM");
+    // As Redis' shutdown-on-sigterm/sigint "default": save if save points are set; a failed
+    // save leaves the server running (shutdown() logged why).
+    (void)self->shutdown(ShutdownFlags{});
 }
 
-void Server::request_shutdown(const char* why) {
-    if (shutting_down_) return;
+bool Server::shutdown(const ShutdownFlags& flags) {
+    if (shutting_down_) return true;
+    LOG_WARNING("User requested shutdown...");
+    // A child still writing could rename its older image over the final snapshot.
+    if (snapshotter_->in_progress()) {
+        LOG_WARNING("There is a child saving an .rdb. Killing it!");
+        snapshotter_->kill_child();
+    }
+    if ((!cfg().save.empty() && !flags.nosave) || flags.save) {
+        LOG_NOTICE("Saving the final RDB snapshot before exiting.");
+        std::string err;
+        if (!snapshotter_->save(unix_ms(), &err, false)) {
+            if (!flags.force) {
+                LOG_WARNING("Error trying to save the DB, can't exit.");
+                LOG_WARNING("Errors trying to shut down the server. Check the logs for more "
+                            "information.");
+                return false;
+            }
+            LOG_WARNING("Error trying to save the DB. Exit anyway.");
+        }
+    }
     shutting_down_ = true;
-    LOG_WARNING("Received %s scheduling shutdown...", why);
     finish_shutdown();
+    return true;
 }
 
 void Server::finish_shutdown() {
-    LOG_WARNING("User requested shutdown...");
-    snapshotter_->kill_child();
     if (cluster_) {
         cluster_->save_now();
         cluster_->stop();
@@ -195,7 +223,10 @@ void Server::finish_shutdown() {
         c->conn().flush();
         c->close();
     }
-    if (!cfg().pidfile.empty()) unlink(cfg().pidfile.c_str());
+    if (!cfg().pidfile.empty()) {
+        LOG_NOTICE("Removing the pid file.");
+        unlink(cfg().pidfile.c_str());
+    }
     // Closing every remaining handle (timers, prepare, signals) lets uv_run return once their
     // close callbacks ran; client connections delete themselves in theirs.
     uv_walk(

@@ -48,6 +48,13 @@ constexpr size_t kOutputPauseBytes = 1024 * 1024;
 
 enum class PauseKind : uint8_t { None, Write, All };
 
+// SHUTDOWN's options (SIGTERM and SIGINT shut down with none set).
+struct ShutdownFlags {
+    bool save = false;    // SAVE: write the final snapshot even without save points
+    bool nosave = false;  // NOSAVE: no final snapshot even with save points
+    bool force = false;   // FORCE: exit even when the final snapshot failed
+};
+
 class Server final : public net::AcceptHandler,
                      public keyspace::KeyspaceObserver,
                      public replication::ReplicaHost {
@@ -61,8 +68,11 @@ public:
     bool start();
     // Runs the loop until shutdown. Returns the process exit code.
     int run();
-    // Schedules a clean shutdown from a signal or SHUTDOWN (the loop stops after this iteration).
-    void request_shutdown(const char* why);
+    // SHUTDOWN, SIGTERM, SIGINT (Redis' prepareForShutdown + finishShutdown): kills a BGSAVE
+    // child, writes the final snapshot when save points are set (unless NOSAVE) or SAVE is
+    // given, then closes every client and handle so the loop ends after this iteration.
+    // Returns false, and the server keeps running, when that snapshot failed without FORCE.
+    bool shutdown(const ShutdownFlags& flags);
 
     // ---- accessors for commands --------------------------------------------------------
     config::Config& config() { return cfg_; }
@@ -146,6 +156,7 @@ private:
               resp::Reply& reply);
     bool must_wait_for_pause(const CommandDef& cmd) const;
     bool reject_by_replication(Client& c, const CommandDef& cmd, resp::Reply& reply);
+    bool reject_by_disk_error(const CommandDef& cmd, resp::Reply& reply);
     void propagate(Client& c, const CommandDef& cmd, CommandContext& ctx);
     void replication_cron(int64_t now_ms);
     void replication_before_sleep();
@@ -181,6 +192,7 @@ private:
     std::unique_ptr<cluster::Cluster> cluster_;
     int64_t last_cluster_cron_ms_ = 0;
     const CommandDef* asking_cmd_ = nullptr;
+    const CommandDef* ping_cmd_ = nullptr;  // refused with MISCONF like a write
 
     std::unordered_map<uint64_t, Client*> clients_;
     std::vector<Client*> pending_write_;

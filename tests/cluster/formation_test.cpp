@@ -217,6 +217,46 @@ TEST_CASE("introspection: CLUSTER SHARDS gives each master's slots and node fiel
     CHECK(seen.size() == 3);
 }
 
+TEST_CASE("introspection: CLUSTER SHARDS shows myself's live replication offset") {
+    TestCluster c(2);
+    c.meet_all();
+    c.add_slots_evenly({0});
+    REQUIRE(c.wait_state("ok"));
+    REQUIRE(c.node(1).cmd({"CLUSTER", "REPLICATE", c.node(0).myid()}) == ok());
+    Conn m = c.node(0).connect();
+    Conn r = c.node(1).connect();
+    auto offset = [](Conn& conn) {
+        return slotcache::itest::info_int(conn, "replication", "master_repl_offset");
+    };
+    REQUIRE(slotcache::itest::wait_until(
+        [&] { return slotcache::itest::info(r, "replication")["master_link_status"] == "up"; },
+        15000ms));
+    for (int i = 0; i < 20; i++) {
+        REQUIRE(m.cmd({"SET", "k" + std::to_string(i), "v"}) == ok());
+    }
+    REQUIRE(slotcache::itest::wait_until([&] { return offset(r) == offset(m); }, 10000ms));
+    // The node's own entry, as each node reports it (a PING may move the offset in between).
+    auto own_offset = [](Conn& conn, const std::string& id) -> long long {
+        Reply shards = conn.cmd({"CLUSTER", "SHARDS"});
+        for (const Reply& shard : shards.elements) {
+            for (const Reply& n : shard.field("nodes")->elements) {
+                if (n.field("id")->str == id) {
+                    return n.field("replication-offset")->integer;
+                }
+            }
+        }
+        return -1;
+    };
+    for (auto [conn, id] : {std::pair{&m, c.node(0).myid()}, std::pair{&r, c.node(1).myid()}}) {
+        long long before = offset(*conn);
+        long long shown = own_offset(*conn, id);
+        long long after = offset(*conn);
+        CHECK(before > 0);
+        CHECK(shown >= before);
+        CHECK(shown <= after);
+    }
+}
+
 TEST_CASE("introspection: INFO cluster says cluster_enabled:1; an empty node has no db0 line") {
     TestCluster c(3);
     c.form();

@@ -129,6 +129,31 @@ TEST_CASE("client: LIST shows one line per connection with its fields") {
     CHECK(by_id.str.find(" cmd=client|list ") == std::string::npos);
 }
 
+TEST_CASE("client: LIST takes one filter; IDs are listed in the order given") {
+    ServerProcess s;
+    Conn a = s.connect();
+    Conn b = s.connect();
+    std::string ida = std::to_string(a.cmd({"CLIENT", "ID"}).integer);
+    std::string idb = std::to_string(b.cmd({"CLIENT", "ID"}).integer);
+    Reply two = a.cmd({"CLIENT", "LIST", "ID", idb, "0", "-3", "999999", ida, idb});
+    REQUIRE(two.type == Reply::Type::Str);
+    size_t first_b = two.str.find("id=" + idb + " ");
+    size_t first_a = two.str.find("id=" + ida + " ");
+    CHECK(first_b == 0);
+    CHECK(first_a != std::string::npos);
+    CHECK(two.str.find("id=" + idb + " ", first_a) != std::string::npos);
+    CHECK(a.cmd({"CLIENT", "LIST", "ID", "x"}) == error("ERR Invalid client ID"));
+    CHECK(a.cmd({"CLIENT", "LIST", "TYPE", "normal", "TYPE", "normal"}) ==
+          error("ERR syntax error"));
+    CHECK(a.cmd({"CLIENT", "LIST", "ID"}) == error("ERR syntax error"));
+    CHECK(a.cmd({"CLIENT", "LIST", "TYPE", "pubsub"}) == bulk(""));
+    CHECK(a.cmd({"CLIENT", "KILL", "ID", "0", "TYPE"}) ==
+          error("ERR client-id should be greater than 0"));
+    CHECK(a.cmd({"CLIENT", "KILL", "TYPE", "normal", "ID"}) == error("ERR syntax error"));
+    CHECK(a.cmd({"CLIENT", "KILL", "TYPE", "normal", "USER", "default"}) == integer(1));
+    CHECK(b.cmd({"PING"}).is_closed());
+}
+
 TEST_CASE("client: KILL by ID and by address closes that connection") {
     ServerProcess s;
     Conn admin = s.connect();
@@ -271,6 +296,64 @@ TEST_CASE("shutdown: SIGTERM exits cleanly with code 0 and a log line") {
     CHECK(s.wait_exit() == 0);
     CHECK(contains_nocase(s.log(), "sigterm"));
     CHECK(contains_nocase(s.log(), "shutdown"));
+}
+
+TEST_CASE("shutdown: the final snapshot follows the save points, SAVE and NOSAVE") {
+    namespace fs = std::filesystem;
+    {
+        ServerProcess s({"--save", "3600 1"});
+        CHECK(s.connect().cmd({"SET", "k", "saved"}) == ok());
+        CHECK(s.connect().cmd({"SHUTDOWN"}).is_closed());
+        CHECK(s.wait_exit() == 0);
+        CHECK(contains_nocase(s.log(), "saving the final rdb snapshot before exiting"));
+        // The snapshot holds the data: a server started on it serves the key.
+        ServerProcess again({"--dir", s.dir()});
+        CHECK(again.connect().cmd({"GET", "k"}) == bulk("saved"));
+    }
+    {
+        ServerProcess s({"--save", "3600 1"});
+        CHECK(s.connect().cmd({"SET", "k", "v"}) == ok());
+        CHECK(s.connect().cmd({"SHUTDOWN", "NOSAVE"}).is_closed());
+        CHECK(s.wait_exit() == 0);
+        CHECK(!fs::exists(s.dir() + "/dump.rdb"));
+    }
+    {
+        ServerProcess s;  // no save points
+        CHECK(s.connect().cmd({"SET", "k", "v"}) == ok());
+        CHECK(s.connect().cmd({"SHUTDOWN", "save", "now"}).is_closed());
+        CHECK(s.wait_exit() == 0);
+        CHECK(fs::exists(s.dir() + "/dump.rdb"));
+    }
+    {
+        ServerProcess s({"--save", "3600 1"});
+        CHECK(s.connect().cmd({"SET", "k", "v"}) == ok());
+        kill(s.pid(), SIGTERM);
+        CHECK(s.wait_exit() == 0);
+        CHECK(fs::exists(s.dir() + "/dump.rdb"));
+    }
+}
+
+TEST_CASE("shutdown: a failed final save keeps the server running unless FORCE") {
+    ServerProcess s({"--save", "3600 1"});
+    // A directory where the snapshot should go makes the final rename fail, even for root.
+    std::filesystem::create_directory(s.dir() + "/dump.rdb");
+    Conn c = s.connect();
+    CHECK(c.cmd({"SET", "k", "v"}) == ok());
+    const Reply failed = error("ERR Errors trying to SHUTDOWN. Check logs.");
+    CHECK(c.cmd({"SHUTDOWN"}) == failed);
+    CHECK(c.cmd({"SHUTDOWN", "SAVE", "NOW"}) == failed);
+    CHECK(c.cmd({"SHUTDOWN", "ABORT"}) == error("ERR No shutdown in progress."));
+    CHECK(c.cmd({"SHUTDOWN", "ABORT", "NOW"}) == error("ERR syntax error"));
+    CHECK(c.cmd({"SHUTDOWN", "NOSAVE", "SAVE"}) == error("ERR syntax error"));
+    CHECK(c.cmd({"SHUTDOWN", "LATER"}) == error("ERR syntax error"));
+    kill(s.pid(), SIGTERM);
+    CHECK(wait_until([&] { return contains_nocase(s.log(), "sigterm"); }));
+    CHECK(c.cmd({"GET", "k"}) == bulk("v"));
+    CHECK(s.running());
+    CHECK(contains_nocase(s.log(), "error trying to save the db, can't exit."));
+    CHECK(c.cmd({"SHUTDOWN", "FORCE"}).is_closed());
+    CHECK(s.wait_exit() == 0);
+    CHECK(contains_nocase(s.log(), "error trying to save the db. exit anyway."));
 }
 
 TEST_CASE("shutdown: a SIGSTOPped server answers again after SIGCONT") {

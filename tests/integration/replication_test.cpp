@@ -1,9 +1,12 @@
 // Replication between slotcache processes: full sync and the stream, partial resync after a
-// link cut, full resync when the cut outlasts the backlog, WAIT, read-only replicas, promotion.
+// link cut, full resync when the cut outlasts the backlog, WAIT, read-only replicas, promotion,
+// client types (CLIENT LIST/KILL TYPE) and the master's view of keys that expired on a replica.
 #include <doctest/doctest.h>
 
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "integration/harness.h"
 
@@ -23,6 +26,21 @@ bool link_up(Conn& c) { return info(c, "replication")["master_link_status"] == "
 
 // The replica has applied everything the master produced.
 bool caught_up(Conn& m, Conn& r) { return link_up(r) && offset_of(r) == offset_of(m); }
+
+// The lines of a CLIENT LIST reply.
+std::vector<std::string> lines_of(const Reply& r) {
+    std::vector<std::string> out;
+    std::istringstream in(r.str);
+    std::string line;
+    while (std::getline(in, line)) {
+        out.push_back(line);
+    }
+    return out;
+}
+
+bool has(const std::string& hay, const std::string& needle) {
+    return hay.find(needle) != std::string::npos;
+}
 
 // The id of the master's first replica client, from CLIENT LIST (flags=S).
 std::string replica_client_id(Conn& m) {
@@ -208,4 +226,72 @@ TEST_CASE("replication: REPLICAOF NO ONE promotes; the old master then continues
     CHECK(info_int(cb, "stats", "sync_full") == 0);
     CHECK(ca.cmd({"REPLICAOF", "127.0.0.1", std::to_string(b.port())}) ==
           status("OK Already connected to specified master"));
+}
+
+TEST_CASE("replication: CLIENT LIST and KILL TYPE tell replicas and the master link apart") {
+    ServerProcess master;
+    ServerProcess replica = start_replica_of(master.port());
+    Conn m = master.connect();
+    Conn r = replica.connect();
+    REQUIRE(wait_until([&] { return caught_up(m, r); }, 10000ms));
+
+    // The master sees one replica (also under its old name) and our own normal connection.
+    auto reps = lines_of(m.cmd({"CLIENT", "LIST", "TYPE", "replica"}));
+    REQUIRE(reps.size() == 1);
+    CHECK(has(reps[0], " flags=S "));
+    CHECK(lines_of(m.cmd({"CLIENT", "LIST", "TYPE", "SLAVE"})).size() == 1);
+    auto normal = lines_of(m.cmd({"CLIENT", "LIST", "TYPE", "normal"}));
+    REQUIRE(normal.size() == 1);
+    CHECK(has(normal[0], " cmd=client|list "));
+    CHECK(m.cmd({"CLIENT", "LIST", "TYPE", "master"}) == bulk(""));
+    CHECK(m.cmd({"CLIENT", "LIST", "TYPE", "pubsub"}) == bulk(""));
+    CHECK(m.cmd({"CLIENT", "LIST", "TYPE", "bogus"}) == error("ERR Unknown client type 'bogus'"));
+
+    // The replica sees its master link, which belongs to no ACL user.
+    auto link = lines_of(r.cmd({"CLIENT", "LIST", "TYPE", "master"}));
+    REQUIRE(link.size() == 1);
+    CHECK(has(link[0], " flags=M "));
+    CHECK(has(link[0], " user=(superuser) "));
+    CHECK(lines_of(r.cmd({"CLIENT", "LIST", "TYPE", "normal"})).size() == 1);
+    CHECK(r.cmd({"CLIENT", "LIST", "TYPE", "replica"}) == bulk(""));
+
+    CHECK(r.cmd({"CLIENT", "KILL", "TYPE", "replica"}) == integer(0));
+    CHECK(r.cmd({"CLIENT", "KILL", "TYPE", "master", "USER", "default"}) == integer(0));
+    CHECK(r.cmd({"CLIENT", "KILL", "USER", "nobody"}) == error("ERR No such user 'nobody'"));
+    CHECK(r.cmd({"CLIENT", "KILL", "TYPE", "bogus"}) == error("ERR Unknown client type 'bogus'"));
+    CHECK(r.cmd({"CLIENT", "KILL", "TYPE", "master"}) == integer(1));
+    m.cmd({"SET", "after-link-kill", "1"});
+    REQUIRE(wait_until([&] { return caught_up(m, r); }, 10000ms));
+    CHECK(r.cmd({"GET", "after-link-kill"}) == bulk("1"));
+
+    // Killing normal clients spares the replica (and, with SKIPME, ourselves).
+    CHECK(m.cmd({"CLIENT", "KILL", "TYPE", "normal"}) == integer(0));
+    CHECK(m.cmd({"CLIENT", "KILL", "TYPE", "slave"}) == integer(1));
+    m.cmd({"SET", "after-replica-kill", "1"});
+    REQUIRE(wait_until([&] { return caught_up(m, r); }, 10000ms));
+    CHECK(r.cmd({"GET", "after-replica-kill"}) == bulk("1"));
+}
+
+TEST_CASE("replication: the stream acts on keys that expired on the replica meanwhile") {
+    ServerProcess master;
+    ServerProcess replica = start_replica_of(master.port());
+    Conn m = master.connect();
+    Conn r = replica.connect();
+    REQUIRE(wait_until([&] { return caught_up(m, r); }, 10000ms));
+    // The replica applies these after the TTL passed: the master's INCR and PERSIST must still
+    // find the key (Redis never expires keys for the master client), else the replica would
+    // hold 1 where the master holds 11.
+    replica.pause_process();
+    CHECK(m.cmd({"SET", "k", "10", "PX", "1000"}) == ok());
+    CHECK(m.cmd({"INCR", "k"}) == integer(11));
+    CHECK(m.cmd({"PERSIST", "k"}) == integer(1));
+    CHECK(m.cmd({"SET", "gone", "x", "PX", "1000"}) == ok());
+    CHECK(m.cmd({"DEL", "gone"}) == integer(1));
+    std::this_thread::sleep_for(1500ms);
+    replica.resume_process();
+    REQUIRE(wait_until([&] { return caught_up(m, r); }, 10000ms));
+    CHECK(r.cmd({"GET", "k"}) == bulk("11"));
+    CHECK(r.cmd({"TTL", "k"}) == integer(-1));
+    // The DEL removed the expired key rather than leaving it behind.
+    CHECK(info(r, "keyspace")["db0"] == "keys=1,expires=0,avg_ttl=0");
 }

@@ -1,7 +1,9 @@
 // Server-level commands: INFO sections and fields, DBSIZE, FLUSHALL/FLUSHDB, CONFIG, TIME,
-// SLOWLOG, DEBUG, COMMAND, and the numbered databases (SELECT, MOVE, SWAPDB).
+// SLOWLOG, DEBUG, COMMAND, the numbered databases (SELECT, MOVE, SWAPDB), and the effects of
+// snapshots on them (FLUSHALL's save, MISCONF after a failed BGSAVE).
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -141,6 +143,72 @@ TEST_CASE("flush: FLUSHDB empties the current db, FLUSHALL every db, SYNC and AS
     c.cmd({"SET", "z", "1"});
     CHECK(c.cmd({"FLUSHALL", "ASYNC"}) == ok());
     CHECK(c.cmd({"DBSIZE"}) == integer(0));
+}
+
+TEST_CASE("flush: removed keys count as changes; FLUSHALL with save points saves the empty set") {
+    auto changes = [](Conn& c) {
+        return info_int(c, "persistence", "rdb_changes_since_last_save");
+    };
+    {
+        ServerProcess s;  // no save points
+        Conn c = s.connect();
+        c.cmd({"SET", "a", "1"});
+        c.cmd({"SET", "b", "1"});
+        CHECK(changes(c) == 2);
+        CHECK(c.cmd({"FLUSHALL"}) == ok());
+        CHECK(changes(c) == 4);
+        CHECK(c.cmd({"FLUSHDB"}) == ok());
+        CHECK(changes(c) == 4);
+        c.cmd({"SET", "c", "1"});
+        CHECK(c.cmd({"FLUSHDB"}) == ok());
+        CHECK(changes(c) == 6);
+        CHECK(!std::filesystem::exists(s.dir() + "/dump.rdb"));
+    }
+    ServerProcess s({"--save", "3600 1"});
+    Conn c = s.connect();
+    CHECK(c.cmd({"DEBUG", "POPULATE", "300000"}) == ok());
+    // The BGSAVE child holds the old data: FLUSHALL stops it, so it cannot rename its image
+    // over the empty snapshot FLUSHALL writes.
+    CHECK(c.cmd({"BGSAVE"}) == status("Background saving started"));
+    CHECK(c.cmd({"FLUSHALL", "ASYNC"}) == ok());
+    CHECK(changes(c) == 0);
+    REQUIRE(wait_until(
+        [&] { return info_int(c, "persistence", "rdb_bgsave_in_progress") == 0; }, 10000ms));
+    CHECK(info(c, "persistence")["rdb_last_bgsave_status"] == "ok");
+    // rdb_saves counts the BGSAVE started (killed or not), not FLUSHALL's own save.
+    CHECK(info_int(c, "persistence", "rdb_saves") == 1);
+    ServerProcess again({"--dir", s.dir()});
+    CHECK(again.connect().cmd({"DBSIZE"}) == integer(0));
+}
+
+TEST_CASE("persistence: after a failed BGSAVE, writes and PING get MISCONF until a save works") {
+    const Reply misconf = error(
+        "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to "
+        "persist to disk. Commands that may modify the data set are disabled, because this "
+        "instance is configured to report errors during writes if RDB snapshotting fails "
+        "(stop-writes-on-bgsave-error option). Please check the Redis logs for details about "
+        "the RDB error.");
+    ServerProcess s({"--save", "3600 1"});
+    // A directory where the snapshot should go makes the rename fail, even for root.
+    std::filesystem::create_directory(s.dir() + "/dump.rdb");
+    Conn c = s.connect();
+    CHECK(c.cmd({"SET", "k", "v"}) == ok());
+    CHECK(c.cmd({"BGSAVE"}) == status("Background saving started"));
+    REQUIRE(wait_until(
+        [&] { return info(c, "persistence")["rdb_last_bgsave_status"] == "err"; }, 10000ms));
+    CHECK(c.cmd({"SET", "k", "w"}) == misconf);
+    CHECK(c.cmd({"FLUSHALL"}) == misconf);
+    CHECK(c.cmd({"PING"}) == misconf);
+    CHECK(c.cmd({"GET", "k"}) == bulk("v"));
+    CHECK(c.cmd({"CONFIG", "SET", "stop-writes-on-bgsave-error", "no"}) == ok());
+    CHECK(c.cmd({"SET", "k", "w"}) == ok());
+    CHECK(c.cmd({"CONFIG", "SET", "stop-writes-on-bgsave-error", "yes"}) == ok());
+    CHECK(c.cmd({"INCR", "n"}) == misconf);
+    std::filesystem::remove(s.dir() + "/dump.rdb");
+    CHECK(c.cmd({"SAVE"}) == ok());
+    CHECK(info_int(c, "persistence", "rdb_saves") == 2);  // the failed BGSAVE counts too
+    CHECK(c.cmd({"INCR", "n"}) == integer(1));
+    CHECK(c.cmd({"PING"}) == status("PONG"));
 }
 
 TEST_CASE("databases: SELECT isolates keys and refuses an out-of-range index") {
