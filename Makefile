@@ -4,6 +4,7 @@
 #   make run                start a standalone server with conf/slotcache.conf
 #   make fuzz               build the libFuzzer targets (clang) into build-fuzz/
 #   make bench              side-by-side benchmark against Debian's redis-server (utils/bench)
+#   make lint               include direction, no throw in src/, file sizes
 #   make SANITIZE=address   (or undefined) instrumented build, in its own object directory
 #   make MALLOC=libc        link without jemalloc
 # Sources are found by wildcard: adding a .cpp under src/ or tests/ needs no edit here.
@@ -75,7 +76,7 @@ LINKS  := src/slotcache-cli src/slotcache-benchmark
 # Test code may use exceptions (doctest does); src/ may not.
 TEST_CXXFLAGS := $(filter-out -fno-exceptions,$(CXXFLAGS)) -Itests
 
-.PHONY: FORCE all deps test unit integration run fuzz bench clean format check-format lint cluster cluster-stop
+.PHONY: FORCE all deps test unit integration run fuzz bench clean format check-format lint
 
 all: $(SERVER) $(LINKS)
 
@@ -148,17 +149,14 @@ build-fuzz/%: tests/fuzz/%.cpp $$(call fuzz_srcs,$$*)
 bench: all
 	sh utils/bench/run
 
-cluster: all
-	utils/create-cluster/create-cluster start && utils/create-cluster/create-cluster create -f
-
-cluster-stop:
-	utils/create-cluster/create-cluster stop
-
 format:
 	clang-format -i $(SRC_ALL) $(shell find src -name '*.h') $(UNIT_SRC) $(INTEG_SRC)
 
 check-format:
 	clang-format --dry-run -Werror $(SRC_ALL) $(shell find src -name '*.h')
+
+lint:
+	@sh utils/lint
 
 clean:
 	rm -rf build build-* $(SERVER) $(LINKS)

@@ -33,43 +33,6 @@ constexpr int kFirstPort = 16400;
 constexpr int kPortCount = 400;
 constexpr int kSlots = 16384;
 
-// ---- process registry ----------------------------------------------------------------------
-
-constexpr int kMaxPids = 128;
-pid_t g_pids[kMaxPids];
-
-void kill_registered() {
-    for (pid_t p : g_pids) {
-        if (p > 0) {
-            kill(p, SIGKILL);
-        }
-    }
-}
-
-void register_pid(pid_t pid) {
-    static bool hooked = false;
-    if (!hooked) {
-        std::atexit(kill_registered);
-        signal(SIGPIPE, SIG_IGN);
-        hooked = true;
-    }
-    for (pid_t& slot : g_pids) {
-        if (slot == 0) {
-            slot = pid;
-            return;
-        }
-    }
-    throw std::runtime_error("cluster harness: too many live server processes");
-}
-
-void unregister_pid(pid_t pid) {
-    for (pid_t& slot : g_pids) {
-        if (slot == pid) {
-            slot = 0;
-        }
-    }
-}
-
 bool port_is_free(int port) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) {
@@ -259,38 +222,8 @@ void ClusterNode::start() {
               "--cluster-require-full-coverage", options_.require_full_coverage ? "yes" : "no"};
     argv.insert(argv.end(), flags.begin(), flags.end());
     argv.insert(argv.end(), options_.extra.begin(), options_.extra.end());
-    std::vector<char*> cargv;
-    for (auto& a : argv) {
-        cargv.push_back(a.data());
-    }
-    cargv.push_back(nullptr);
-    std::string out_path = dir_ + "/stdout.log";
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid < 0) {
-        throw std::runtime_error("cluster harness: fork failed");
-    }
-    if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent) {
-            _exit(126);
-        }
-        for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGABRT, SIGFPE,
-                        SIGILL, SIGPIPE}) {
-            signal(sig, SIG_DFL);
-        }
-        int fd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-        if (fd >= 0) {
-            dup2(fd, 1);
-            dup2(fd, 2);
-            close(fd);
-        }
-        execv(cargv[0], cargv.data());
-        std::fprintf(stderr, "exec %s: %s\n", cargv[0], std::strerror(errno));
-        _exit(127);
-    }
+    pid_t pid = itest::spawn_process(argv, dir_ + "/stdout.log", true);
     pid_ = pid;
-    register_pid(pid);
     bool ready = itest::wait_until(
         [&] { return !running() || cmd({"PING"}) == itest::status("PONG"); }, 10000ms, 10ms);
     if (!ready || !running()) {
@@ -307,7 +240,7 @@ bool ClusterNode::running() {
     }
     int st = 0;
     if (waitpid(pid_, &st, WNOHANG) == pid_) {
-        unregister_pid(pid_);
+        itest::unregister_pid(pid_);
         pid_ = -1;
         return false;
     }
@@ -327,7 +260,7 @@ int ClusterNode::stop(Millis grace) {
         kill(pid, SIGKILL);
         waitpid(pid, &st, 0);
     }
-    unregister_pid(pid);
+    itest::unregister_pid(pid);
     pid_ = -1;
     paused_ = false;
     return status_to_code(st);

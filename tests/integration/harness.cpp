@@ -66,7 +66,7 @@ struct RegistryInit {
 };
 RegistryInit g_registry_init;
 
-void register_pid(pid_t pid) {
+void register_pid_impl(pid_t pid) {
     for (int i = 0; i < kMaxPids; i++) {
         if (g_pids[i] == 0) {
             g_pids[i] = pid;
@@ -76,7 +76,7 @@ void register_pid(pid_t pid) {
     throw std::runtime_error("harness: too many live server processes");
 }
 
-void unregister_pid(pid_t pid) {
+void unregister_pid_impl(pid_t pid) {
     for (int i = 0; i < kMaxPids; i++) {
         if (g_pids[i] == pid) {
             g_pids[i] = 0;
@@ -439,39 +439,8 @@ void ServerProcess::start(const ServerOptions& options) {
     argv.insert(argv.end(), base.begin(), base.end());
     argv.insert(argv.end(), options.extra.begin(), options.extra.end());
 
-    std::vector<char*> cargv;
-    for (auto& a : argv) {
-        cargv.push_back(a.data());
-    }
-    cargv.push_back(nullptr);
-    std::string out_path = dir_ + "/stdout.log";
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid < 0) {
-        throw std::runtime_error("harness: fork failed");
-    }
-    if (pid == 0) {
-        // The server must not outlive the test binary, even if that is SIGKILLed.
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent) {
-            _exit(126);
-        }
-        for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGABRT, SIGFPE,
-                        SIGILL, SIGPIPE}) {
-            signal(sig, SIG_DFL);
-        }
-        int fd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fd >= 0) {
-            dup2(fd, 1);
-            dup2(fd, 2);
-            close(fd);
-        }
-        execv(cargv[0], cargv.data());
-        std::fprintf(stderr, "exec %s: %s\n", cargv[0], std::strerror(errno));
-        _exit(127);
-    }
+    pid_t pid = spawn_process(argv, dir_ + "/stdout.log", false);
     pid_ = pid;
-    register_pid(pid);
     if (!options.wait_ready) {
         return;
     }
@@ -514,7 +483,7 @@ bool ServerProcess::running() {
     pid_t r = waitpid(pid_, &st, WNOHANG);
     if (r == pid_) {
         exit_status_ = status_to_code(st);
-        unregister_pid(pid_);
+        unregister_pid_impl(pid_);
         pid_ = -1;
         return false;
     }
@@ -544,7 +513,7 @@ int ServerProcess::stop(Millis grace) {
     kill(pid, SIGKILL);
     int st = 0;
     waitpid(pid, &st, 0);
-    unregister_pid(pid);
+    unregister_pid_impl(pid);
     pid_ = -1;
     exit_status_ = status_to_code(st);
     return exit_status_;
@@ -616,6 +585,44 @@ long long now_ms() {
     return std::chrono::duration_cast<Millis>(
                std::chrono::system_clock::now().time_since_epoch())
         .count();
+}
+
+
+void unregister_pid(pid_t pid) { unregister_pid_impl(pid); }
+
+pid_t spawn_process(Args argv, const std::string& out_path, bool append) {
+    std::vector<char*> cargv;
+    for (auto& a : argv) {
+        cargv.push_back(a.data());
+    }
+    cargv.push_back(nullptr);
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0) {
+        throw std::runtime_error("harness: fork failed");
+    }
+    if (pid == 0) {
+        // The server must not outlive the test binary, even if that is SIGKILLed.
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent) {
+            _exit(126);
+        }
+        for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGABRT, SIGFPE,
+                        SIGILL, SIGPIPE}) {
+            signal(sig, SIG_DFL);
+        }
+        int fd = open(out_path.c_str(), O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), 0644);
+        if (fd >= 0) {
+            dup2(fd, 1);
+            dup2(fd, 2);
+            close(fd);
+        }
+        execv(cargv[0], cargv.data());
+        std::fprintf(stderr, "exec %s: %s\n", cargv[0], std::strerror(errno));
+        _exit(127);
+    }
+    register_pid_impl(pid);
+    return pid;
 }
 
 }  // namespace slotcache::itest

@@ -183,6 +183,12 @@ private:
 
 // The binary under test: $SLOTCACHE_SERVER or src/slotcache-server found upwards.
 std::string server_binary();
+// Forks and execs argv[0] with stdout and stderr going to out_path (appended when `append`);
+// the child dies with the test binary (PR_SET_PDEATHSIG) and its pid is registered so that
+// exit and fatal signals kill it. Throws on fork failure.
+pid_t spawn_process(Args argv, const std::string& out_path, bool append);
+// A registered process that was reaped by its owner.
+void unregister_pid(pid_t pid);
 // A fresh free port of the suite's range (11000 + counter).
 int next_port();
 

@@ -190,7 +190,12 @@ TEST_CASE("table: random_entry returns every key with roughly equal probability"
     }
     CHECK(hits.size() == 8);
     for (auto& [k, n] : hits) {
-        CHECK(n > 400);  // expected 1000 each; chain position bias is bounded
+        // Expected 1000 each when every key has its own bucket. A random bucket, then a random
+        // chain position (Redis' method) favours short chains: the least likely layout of 8 keys
+        // (one chain of 4 or 5, the rest alone) still gives each key 1/20, 400 draws, so 250 is
+        // more than 7 standard deviations below the worst expectation and still fails a key
+        // that is (nearly) never returned.
+        CHECK(n > 250);
     }
     free_all(t);
     Table empty;
