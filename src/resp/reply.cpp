@@ -196,7 +196,8 @@ void Reply::bulk(std::string_view s) {
         size_t len = 1 + ll_to_chars(static_cast<long long>(s.size()), p + 1);
         p[len++] = '\r';
         p[len++] = '\n';
-        memcpy(p + len, s.data(), s.size());
+        // An empty view may have a null data(): memcpy must not see it (UB even for 0 bytes).
+        if (!s.empty()) memcpy(p + len, s.data(), s.size());
         len += s.size();
         p[len++] = '\r';
         p[len++] = '\n';
