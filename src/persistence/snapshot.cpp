@@ -151,7 +151,11 @@ Snapshotter::Snapshotter(const keyspace::Keyspace& ks, const config::Config& cfg
                          uint64_t* dirty, int64_t now_ms)
     : ks_(ks), cfg_(cfg), dirty_(dirty), lastsave_(now_ms / 1000) {}
 
-Snapshotter::~Snapshotter() { kill_child(); }
+Snapshotter::~Snapshotter() {
+    // The server the hook calls into is being destroyed.
+    done_hook_ = nullptr;
+    kill_child();
+}
 
 WriteOptions Snapshotter::write_options(int64_t now_ms, ReplInfo* repl) const {
     WriteOptions o;
@@ -223,6 +227,7 @@ BgsaveStart Snapshotter::start_child(int64_t now_ms) {
     latest_fork_usec_ = monotonic_us() - fork_start;
     forks_++;
     child_pid_ = pid;
+    child_kind_ = ChildKind::Disk;
     scheduled_ = false;
     bgsave_start_ = now_ms / 1000;
     dirty_before_bgsave_ = *dirty_;
@@ -230,9 +235,61 @@ BgsaveStart Snapshotter::start_child(int64_t now_ms) {
     return BgsaveStart::Started;
 }
 
+bool Snapshotter::start_socket_child(int read_fd, int write_fd, int64_t now_ms) {
+    if (in_progress()) {
+        ::close(write_fd);
+        return false;
+    }
+    ReplInfo repl;
+    WriteOptions opts = write_options(now_ms, &repl);
+    int64_t fork_start = monotonic_us();
+    pid_t pid = fork();
+    if (pid == 0) {
+        log::set_role('C');
+        ::close(read_fd);
+        FdSink sink(write_fd);
+        bool ok = write_rdb(ks_, sink, opts);
+        if (!ok) {
+            LOG_WARNING("Write error sending the RDB to the replicas: %s",
+                        std::strerror(sink.error() != 0 ? sink.error() : EINVAL));
+        }
+        _exit(ok ? 0 : 1);
+    }
+    ::close(write_fd);
+    if (pid < 0) {
+        LOG_WARNING("Can't save in background: fork: %s", std::strerror(errno));
+        return false;
+    }
+    latest_fork_usec_ = monotonic_us() - fork_start;
+    forks_++;
+    child_pid_ = pid;
+    child_kind_ = ChildKind::Socket;
+    bgsave_start_ = now_ms / 1000;
+    return true;
+}
+
 void Snapshotter::child_done(int status, int64_t now_ms) {
     bool by_signal = WIFSIGNALED(status);
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    ChildKind kind = child_kind_;
+    bool ok = !by_signal && code == 0;
+    child_kind_ = ChildKind::None;
+    if (kind == ChildKind::Socket) {
+        // A transfer to replicas is no save: LASTSAVE, the change counter and the bgsave
+        // status stay (Redis' backgroundSaveDoneHandlerSocket).
+        if (ok) {
+            LOG_NOTICE("Background RDB transfer terminated with success");
+        } else if (!by_signal) {
+            LOG_WARNING("Background transfer error");
+        } else {
+            LOG_WARNING("Background transfer terminated by signal %d", WTERMSIG(status));
+        }
+        child_pid_ = -1;
+        if (done_hook_) {
+            done_hook_(kind, ok);
+        }
+        return;
+    }
     if (!by_signal && code == 0) {
         LOG_NOTICE("Background saving terminated with success");
         *dirty_ = *dirty_ >= dirty_before_bgsave_ ? *dirty_ - dirty_before_bgsave_ : 0;
@@ -254,6 +311,9 @@ void Snapshotter::child_done(int status, int64_t now_ms) {
     }
     last_bgsave_time_sec_ = now_ms / 1000 - bgsave_start_;
     child_pid_ = -1;
+    if (done_hook_) {
+        done_hook_(kind, ok);
+    }
 }
 
 bool Snapshotter::poll(int64_t now_ms) {
@@ -307,8 +367,15 @@ void Snapshotter::kill_child() {
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    ::unlink(snapshot_path(cfg_.values().dir, temp_name(pid)).c_str());
+    ChildKind kind = child_kind_;
+    if (kind == ChildKind::Disk) {
+        ::unlink(snapshot_path(cfg_.values().dir, temp_name(pid)).c_str());
+    }
     child_pid_ = -1;
+    child_kind_ = ChildKind::None;
+    if (done_hook_) {
+        done_hook_(kind, false);
+    }
 }
 
 bool Snapshotter::writes_blocked() const {

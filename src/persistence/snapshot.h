@@ -15,7 +15,13 @@
 // Rejected: a snapshot thread over the live keyspace (needs locks or a second copy; fork gives
 // a consistent image for free) and writing in place (a crash mid-write destroys the only copy).
 //
-// Thread: loop thread; the child runs write_snapshot_file and exits without touching the loop.
+// Replication shares the child slot (Redis has one RDB child, CHILD_TYPE_RDB): a disk-based full
+// sync is a BGSAVE whose file the server then sends; a diskless one is a Socket child that
+// writes the RDB into a pipe the server relays to the replicas. Either way in_progress() is
+// true, so SAVE/BGSAVE answer "Background save already in progress" and INFO shows
+// rdb_bgsave_in_progress:1, as Redis 7.0 does; the done hook tells the server how it ended.
+//
+// Thread: loop thread; the child writes and exits without touching the loop.
 #pragma once
 
 #include <sys/types.h>
@@ -83,6 +89,10 @@ struct PersistenceInfo {
 // The rdb_* lines of INFO persistence, in Redis 7.0's order, each ending in CRLF.
 std::string format_rdb_info(const PersistenceInfo& info);
 
+// What the running child writes to: the RDB file (BGSAVE, disk-based sync) or a pipe (diskless
+// sync).
+enum class ChildKind : uint8_t { None, Disk, Socket };
+
 enum class BgsaveStart : uint8_t {
     Started,            // +Background saving started
     Scheduled,          // +Background saving scheduled
@@ -104,6 +114,11 @@ public:
     // false when there are none), and whether another child (AOF rewrite, diskless sync) runs.
     void set_repl_info_source(std::function<bool(ReplInfo*)> fn) { repl_info_ = std::move(fn); }
     void set_other_child_check(std::function<bool()> fn) { other_child_ = std::move(fn); }
+    // Called once for every child that ends (reaped by poll(), or killed by kill_child()): its
+    // kind and whether it wrote a complete snapshot.
+    void set_child_done_hook(std::function<void(ChildKind, bool)> fn) {
+        done_hook_ = std::move(fn);
+    }
 
     // SAVE: writes synchronously. On success the dirty counter is reset and LASTSAVE moves.
     // Precondition: !in_progress() (the command replies "Background save already in progress").
@@ -112,6 +127,10 @@ public:
     bool save(int64_t now_ms, std::string* err, bool counted = true);
     // BGSAVE [SCHEDULE].
     BgsaveStart bgsave(int64_t now_ms, bool schedule);
+    // Diskless full sync: forks a child that writes the RDB into write_fd and exits (it closes
+    // read_fd). The parent's write_fd is closed here whatever happens; read_fd stays the
+    // caller's. False when a child already runs or fork failed.
+    bool start_socket_child(int read_fd, int write_fd, int64_t now_ms);
     // The cron (every tick): reaps a finished child, then starts a BGSAVE when a save point or
     // a scheduled BGSAVE is due.
     void cron(int64_t now_ms);
@@ -123,6 +142,7 @@ public:
 
     bool in_progress() const { return child_pid_ > 0; }
     pid_t child_pid() const { return child_pid_; }
+    ChildKind child_kind() const { return child_kind_; }
     int64_t lastsave() const { return lastsave_; }  // LASTSAVE, unix seconds
     bool last_bgsave_ok() const { return last_bgsave_ok_; }
     // stop-writes-on-bgsave-error: true when writes must be refused with MISCONF.
@@ -141,8 +161,10 @@ private:
     uint64_t* dirty_;
     std::function<bool(ReplInfo*)> repl_info_;
     std::function<bool()> other_child_;
+    std::function<void(ChildKind, bool)> done_hook_;
 
     pid_t child_pid_ = -1;
+    ChildKind child_kind_ = ChildKind::None;
     int64_t lastsave_;          // unix seconds
     int64_t last_bgsave_try_ = 0;
     int64_t bgsave_start_ = 0;  // unix seconds

@@ -75,8 +75,11 @@ void Master::feed(std::string_view bytes) {
     offset_ += static_cast<long long>(bytes.size());
     if (backlog_) backlog_->append(bytes);
     for (auto& r : replicas_) {
-        if (r->state == ReplicaState::Online && r->conn && !r->conn->is_closing()) {
+        if (r->conn == nullptr || r->conn->is_closing()) continue;
+        if (r->state == ReplicaState::Online) {
             r->conn->out().append(bytes);
+        } else if (r->state == ReplicaState::WaitBgsaveEnd) {
+            r->pending.append(bytes);
         }
     }
 }

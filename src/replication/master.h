@@ -5,7 +5,8 @@
 // Stream: every write that changed the dataset is encoded as a RESP array (the handler's
 // rewritten form when it set one: SET ... PXAT, PEXPIREAT, DEL), preceded by SELECT when its db
 // differs from the last one the stream selected, appended to the backlog and to the output of
-// every replica. On a replica the same object holds the master's stream proxied verbatim
+// every online replica, or to the pending buffer of a replica whose snapshot is being produced
+// (see ReplicaState). On a replica the same object holds the master's stream proxied verbatim
 // (feed_raw), so chained replicas and a later promotion see one history with one offset.
 //
 // Allocation: nothing is encoded while there is neither a backlog nor a replica (Redis creates
@@ -35,15 +36,20 @@ enum ReplicaCapa : uint32_t {
     kCapaPsync2 = 1u << 1,
 };
 
-// SLAVE_STATE_*: a replica is Online once its snapshot is queued (the snapshot is written
-// into its output ahead of the stream, so there is no separate transfer state to track).
-enum class ReplicaState : uint8_t { WaitBgsave, Online };
+// SLAVE_STATE_*. WaitBgsaveStart: waiting for a snapshot child (the diskless delay, or another
+// child running); nothing is sent. WaitBgsaveEnd: +FULLRESYNC <offset at the fork> was sent and
+// the child writes the snapshot; the stream from the fork on collects in `pending`. Online:
+// the payload is queued, then `pending`, and from then on the stream goes to the output.
+enum class ReplicaState : uint8_t { WaitBgsaveStart, WaitBgsaveEnd, Online };
 
 struct ReplicaLink {
     uint64_t client_id = 0;
     net::Connection* conn = nullptr;  // borrowed, see the file comment
     void* owner = nullptr;            // the server's Client, opaque here
-    ReplicaState state = ReplicaState::WaitBgsave;
+    ReplicaState state = ReplicaState::WaitBgsaveStart;
+    bool old_sync = false;            // SYNC, not PSYNC: no +FULLRESYNC line
+    int64_t sync_wait_since_ms = 0;   // when it started waiting for a snapshot child
+    std::string pending;              // WaitBgsaveEnd: the stream written after the fork
     int listening_port = 0;           // REPLCONF listening-port
     std::string announced_ip;         // REPLCONF ip-address
     uint32_t capa = 0;

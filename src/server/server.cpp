@@ -83,6 +83,8 @@ Server::Server(config::Config& cfg)
         }
         return true;
     });
+    snapshotter_->set_child_done_hook(
+        [this](persistence::ChildKind kind, bool ok) { on_snapshot_child_done(kind, ok); });
 }
 
 Server::~Server() { keyspace_.set_observer(nullptr); }

@@ -164,6 +164,15 @@ private:
     void check_waiters(int64_t now_ms);
     replication::ReplicaSettings replica_settings() const;
     void start_replication_from_config();
+    // Full sync (replication.cpp): starts the snapshot child for the replicas waiting for one
+    // when none runs and (diskless) the delay passed; reacts to the child's end and the pipe.
+    void start_full_sync_if_due(int64_t now_ms);
+    void fail_waiting_replicas(const std::vector<replication::ReplicaLink*>& links);
+    void on_snapshot_child_done(persistence::ChildKind kind, bool ok);
+    void finish_full_sync_if_done();
+    void close_sync_pipe();
+    static void on_sync_pipe_alloc(uv_handle_t* h, size_t suggested, uv_buf_t* buf);
+    static void on_sync_pipe_read(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf);
     bool load_snapshot_at_startup();
     bool check_query_limits(Client& c);
     bool reject_by_cluster(Client& c, const CommandDef& cmd,
@@ -233,6 +242,22 @@ private:
         int64_t deadline_ms;  // 0: none
     };
     std::vector<Waiter> waiters_;
+    // The full sync in progress: its child's kind (None: no sync child), the offset at the
+    // fork, the replicas it serves (by client id: they may disconnect meanwhile) and, for a
+    // diskless one, the pipe from the child and the EOF mark. Done when the child was reaped
+    // and (diskless) the pipe reached EOF.
+    struct FullSync {
+        persistence::ChildKind kind = persistence::ChildKind::None;
+        long long offset = 0;
+        std::vector<uint64_t> targets;
+        std::string eof_mark;
+        uv_pipe_t* pipe = nullptr;  // owned; deleted by its close callback
+        bool pipe_done = false;
+        bool child_done = false;
+        bool child_ok = false;
+    };
+    FullSync sync_;
+    std::string sync_read_buf_;
 };
 
 }  // namespace slotcache::server

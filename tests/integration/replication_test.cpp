@@ -180,8 +180,15 @@ TEST_CASE("replication: WAIT counts the replicas that acknowledged the write") {
     CHECK(m.cmd({"WAIT", "0", "0"}) == integer(0));
     ServerProcess r1 = start_replica_of(master.port());
     ServerProcess r2 = start_replica_of(master.port());
-    REQUIRE(wait_until([&] { return info_int(m, "replication", "connected_slaves") == 2; },
-                       10000ms));
+    // Both synced: a replica is listed from its SYNC on, but acknowledges only once its
+    // snapshot (made after repl-diskless-sync-delay) is loaded.
+    REQUIRE(wait_until(
+        [&] {
+            auto rep = info(m, "replication");
+            return rep["slave0"].find("state=online") != std::string::npos &&
+                   rep["slave1"].find("state=online") != std::string::npos;
+        },
+        20000ms));
     m.cmd({"SET", "k", "v"});
     CHECK(m.cmd({"WAIT", "2", "5000"}) == integer(2));
     m.cmd({"SET", "k", "w"});

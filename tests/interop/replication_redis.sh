@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Interop suite: replication between slotcache and Debian's redis-server 7, both ways.
 #
-# What: redis-server 7 as a replica of slotcache (full sync from slotcache's RDB, then the
-# command stream, then a partial resync after the link is cut), and slotcache as a replica of
+# What: redis-server 7 as a replica of slotcache (full sync from slotcache's RDB, diskless then
+# disk-based, then the command stream, then a partial resync after the link is cut), and slotcache as a replica of
 # redis-server 7 (diskless "$EOF:" payload, then disk-based "$<len>" payload, then the stream).
 # After each, the two sides must hold the same keys, values and TTLs in every database.
 # Approach: data is written with redis-cli; the comparison is done by redis-py (Debian's
@@ -24,6 +24,7 @@ RR1=19201   # redis replica of SC1
 RM2=19202   # redis master
 SC2=19203   # slotcache replica of RM2 (diskless payload)
 SC3=19204   # slotcache replica of RM2 (disk payload)
+RR5=19205   # redis replica of SC1 (slotcache's disk-based payload)
 
 # start_redis PORT [ARGS...]: Debian's redis-server with the harness' bookkeeping.
 start_redis() {
@@ -144,6 +145,18 @@ check_eq "after a cut link redis resumes with a partial sync" \
     "sync_full:1 sync_partial_ok:1 " "$sync_stats"
 check_eq "data still identical after the partial sync" "same" "$(same_data "$SC1" "$RR1")"
 check_eq "WAIT counts the redis replica's ACK" "1" "$(cli "$SC1" wait 1 5000)"
+
+# The payload above was diskless (slotcache's default: "$EOF:<mark>" from a forked child's pipe);
+# a second redis replica gets the disk-based form ("$<len>" + the RDB file a BGSAVE wrote).
+cli "$SC1" config set repl-diskless-sync no >/dev/null
+if start_redis "$RR5" --replicaof 127.0.0.1 "$SC1" && wait_synced "$SC1" "$RR5"; then
+    ok "redis-server loads slotcache's disk-based (\$<len>) payload"
+else
+    not_ok "redis-server loads slotcache's disk-based (\$<len>) payload" \
+        "$(tail -n 5 "$INTEROP_TMP/$RR5/log" | tr '\n' '|')"
+fi
+check_eq "the disk-synced redis replica has slotcache's keys, values and TTLs" "same" \
+    "$(same_data "$SC1" "$RR5")"
 
 # --- slotcache as a replica of redis-server 7 ----------------------------------------------
 if start_redis "$RM2" --repl-diskless-sync yes --repl-diskless-sync-delay 0; then

@@ -215,3 +215,54 @@ TEST_CASE("snapshotter: INFO lines are Redis 7.0's names in its order") {
           "rdb_last_cow_size:0\r\nrdb_last_load_keys_expired:0\r\n"
           "rdb_last_load_keys_loaded:0\r\n");
 }
+
+TEST_CASE("snapshotter: a diskless child writes the RDB into a pipe and is no save") {
+    TempDir d;
+    config::Config cfg = config_for(d.path);
+    keyspace::Keyspace ks;
+    for (int i = 0; i < 1000; i++) put(ks, 0, "k" + std::to_string(i), "v");
+    uint64_t dirty = 7;
+    Snapshotter s(ks, cfg, &dirty, kNow);
+    std::vector<std::pair<ChildKind, bool>> ended;
+    s.set_child_done_hook([&](ChildKind k, bool ok) { ended.emplace_back(k, ok); });
+    int fds[2];
+    REQUIRE(pipe(fds) == 0);
+    REQUIRE(s.start_socket_child(fds[0], fds[1], kNow));
+    CHECK(s.child_kind() == ChildKind::Socket);
+    CHECK(s.info(kNow).rdb_bgsave_in_progress);
+    // One child at a time: BGSAVE answers "already in progress" while it runs.
+    CHECK(s.bgsave(kNow, false) == BgsaveStart::AlreadyInProgress);
+    std::string rdb;
+    char buf[4096];
+    for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) rdb.append(buf, static_cast<size_t>(n));
+    close(fds[0]);
+    REQUIRE(wait_child(s));
+    REQUIRE(ended.size() == 1);
+    CHECK(ended[0] == std::make_pair(ChildKind::Socket, true));
+    CHECK(s.child_kind() == ChildKind::None);
+    CHECK(rdb.substr(0, 9) == "REDIS0010");
+    // A transfer is not a save: the change counter, LASTSAVE and rdb_saves stay.
+    CHECK(dirty == 7);
+    CHECK(s.lastsave() == kNow / 1000);
+    CHECK(s.info(kNow).rdb_saves == 0);
+    CHECK(d.files().empty());
+}
+
+TEST_CASE("snapshotter: kill_child reports the child's end as a failure to the hook") {
+    TempDir d;
+    config::Config cfg = config_for(d.path);
+    keyspace::Keyspace ks;
+    for (int i = 0; i < 1000; i++) put(ks, 0, "k" + std::to_string(i), "v");
+    uint64_t dirty = 0;
+    Snapshotter s(ks, cfg, &dirty, kNow);
+    std::vector<std::pair<ChildKind, bool>> ended;
+    s.set_child_done_hook([&](ChildKind k, bool ok) { ended.emplace_back(k, ok); });
+    int fds[2];
+    REQUIRE(pipe(fds) == 0);
+    REQUIRE(s.start_socket_child(fds[0], fds[1], kNow));
+    s.kill_child();  // the child may be blocked writing into the full pipe
+    close(fds[0]);
+    CHECK_FALSE(s.in_progress());
+    REQUIRE(ended.size() == 1);
+    CHECK(ended[0] == std::make_pair(ChildKind::Socket, false));
+}
