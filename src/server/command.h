@@ -5,7 +5,8 @@
 // A handler receives a CommandContext: the parsed arguments (views into the client's read
 // buffer, valid only during the call), the reply writer, the selected database and the time
 // at which the command started (one clock reading per command, so that a command sees one
-// consistent "now"). Handlers never throw and write exactly one reply (which may be an array).
+// consistent "now"). Handlers report errors as replies (never exceptions) and write exactly one
+// reply (which may be an array).
 //
 // Container commands (CONFIG, CLIENT, OBJECT, ...) hold their subcommands; the dispatcher
 // resolves "config get" to the subcommand entry, and COMMAND lists it as "config|get", as

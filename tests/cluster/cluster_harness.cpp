@@ -33,22 +33,6 @@ constexpr int kFirstPort = 16400;
 constexpr int kPortCount = 400;
 constexpr int kSlots = 16384;
 
-bool port_is_free(int port) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) {
-        return false;
-    }
-    int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-    close(fd);
-    return ok;
-}
-
 int status_to_code(int st) {
     if (WIFEXITED(st)) {
         return WEXITSTATUS(st);
@@ -184,7 +168,7 @@ int next_cluster_port() {
     static int counter = 0;
     for (int tries = 0; tries < kPortCount; tries++) {
         int port = kFirstPort + (counter++ % kPortCount);
-        if (port_is_free(port) && port_is_free(port + 10000)) {
+        if (itest::port_is_free(port) && itest::port_is_free(port + 10000)) {
             return port;
         }
     }

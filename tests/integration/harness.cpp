@@ -91,7 +91,7 @@ std::string read_file(const std::string& path) {
     return ss.str();
 }
 
-bool port_is_free(int port) {
+bool port_is_free_impl(int port) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) {
         return false;
@@ -390,7 +390,7 @@ int next_port() {
     static int counter = 0;
     for (int tries = 0; tries < 1000; tries++) {
         int port = 11000 + (counter++ % 1000);
-        if (port_is_free(port)) {
+        if (port_is_free_impl(port)) {
             return port;
         }
     }
@@ -624,5 +624,7 @@ pid_t spawn_process(Args argv, const std::string& out_path, bool append) {
     register_pid_impl(pid);
     return pid;
 }
+
+bool port_is_free(int port) { return port_is_free_impl(port); }
 
 }  // namespace slotcache::itest

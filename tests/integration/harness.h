@@ -191,6 +191,8 @@ pid_t spawn_process(Args argv, const std::string& out_path, bool append);
 void unregister_pid(pid_t pid);
 // A fresh free port of the suite's range (11000 + counter).
 int next_port();
+// True when nothing listens on 127.0.0.1:port (a bind succeeds).
+bool port_is_free(int port);
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
