@@ -127,6 +127,14 @@ void Cluster::before_sleep() {
             LOG_NOTICE("Cluster state changed: %s", state_.is_ok() ? "ok" : "fail");
         }
     }
+    if (todo_ & kTodoHandleManualFailover) {
+        todo_ &= ~kTodoHandleManualFailover;
+        handle_manual_failover(now_ms());
+    }
+    if (todo_ & kTodoHandleFailover) {
+        todo_ &= ~kTodoHandleFailover;
+        if (myself()->is_replica()) handle_replica_failover(now_ms());
+    }
     if (todo_ & kTodoSaveConfig) save_now();
     bus_->flush_all();
 }
@@ -145,6 +153,10 @@ void Cluster::cron(int64_t now) {
             continue;
         }
         if (!n->link) {
+            // Count the reconnect as a ping awaiting its pong: a node that refuses every
+            // connection (killed) must still time out (Redis does this on a synchronous
+            // connect error; libuv reports every error asynchronously).
+            if (n->ping_sent_ms == 0 && !n->in_handshake()) n->ping_sent_ms = now;
             BusLink* link = bus_->connect(n, now);
             if (!link) {
                 LOG_VERBOSE("Cluster bus: cannot connect to %s:%d", n->ip.c_str(), n->cport);
@@ -158,6 +170,17 @@ void Cluster::cron(int64_t now) {
     // Once a second ping the node whose PONG is oldest among five random ones (clusterCron).
     if (cron_iteration_ % 10 == 0) ping_random_node(now);
     check_node_timeouts(now);
+    // A master in a manual failover keeps its replica informed of its offset and PAUSED.
+    if (fo_.mf_end_ms != 0 && myself()->is_master() && !fo_.mf_replica_id.empty()) {
+        Node* r = state_.find(fo_.mf_replica_id);
+        if (r && r->link && r->link->is_connected()) send_ping(r->link, MsgType::Ping);
+    }
+    check_manual_failover_timeout(now);
+    if (myself()->is_replica()) {
+        handle_manual_failover(now);
+        handle_replica_failover(now);
+    }
+    handle_replica_migration(now);
     if (!state_.is_ok() || (todo_ & kTodoUpdateState)) todo(kTodoUpdateState);
 }
 
@@ -236,6 +259,7 @@ void Cluster::set_my_master(Node* n) {
         state_.importing_from.fill(nullptr);
     }
     state_.set_master(me, n);
+    reset_manual_failover();
     todo(kTodoSaveConfig | kTodoFsyncConfig | kTodoUpdateState);
     broadcast_pong();
 }

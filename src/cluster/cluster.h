@@ -33,6 +33,44 @@ namespace slotcache::cluster {
 class Bus;
 class BusLink;
 
+// What cluster mode needs from the server around failover: the replication link and the
+// pausing of clients belong to the server (Redis calls replicationSetMaster and pauseClients
+// from cluster.c; here the server implements this interface).
+class ClusterHost {
+public:
+    virtual ~ClusterHost() = default;
+    // Myself won an election (or TAKEOVER): stop replicating and start a new history that
+    // the other replicas can PSYNC into (Redis' replicationUnsetMaster).
+    virtual void cluster_became_master() = 0;
+    // Myself is now a replica of `master`: replicate from it.
+    virtual void cluster_follow(const Node& master) = 0;
+    // The replication offset this node has applied (a replica) or produced (a master), live.
+    virtual int64_t cluster_repl_offset() const = 0;
+    // How long ago myself (a replica) last heard from its master: the data age of elections.
+    virtual int64_t cluster_master_silence_ms(int64_t now_ms) const = 0;
+    // Manual failover on the master: pause writes until `until_ms`; 0 lifts the pause.
+    virtual void cluster_pause_writes(int64_t until_ms) = 0;
+};
+
+// The election and manual-failover state of myself (Redis' failover_auth_* and mf_* fields).
+struct FailoverState {
+    // Replica side: the election.
+    int64_t auth_time_ms = 0;   // when the election starts (or started); 0: none planned
+    int auth_count = 0;         // votes received in this election
+    bool auth_sent = false;     // FAILOVER_AUTH_REQUEST sent
+    int auth_rank = 0;
+    uint64_t auth_epoch = 0;    // the epoch we asked votes for
+    // Manual failover (both sides): running until mf_end_ms (0: none).
+    int64_t mf_end_ms = 0;
+    std::string mf_replica_id;      // master side: the replica that asked (MFSTART); an ID,
+                                    // not a Node*, since FORGET may delete the node meanwhile
+    int64_t mf_master_offset = -1;  // replica side: the paused master's offset, -1 unknown
+    bool mf_can_start = false;      // replica side: caught up (or FORCE): elect now
+    // Why no election runs (CLUSTER INFO-style logging, logged once per reason).
+    int cant_failover_reason = 0;
+    int64_t last_cant_log_ms = 0;
+};
+
 // Per message type counters for CLUSTER INFO (cluster_stats_messages_*).
 struct BusStats {
     uint64_t sent[16] = {};
@@ -46,11 +84,15 @@ enum TodoFlag : uint32_t {
     kTodoSaveConfig = 1u << 0,
     kTodoFsyncConfig = 1u << 1,
     kTodoUpdateState = 1u << 2,
+    kTodoHandleFailover = 1u << 3,
+    kTodoHandleManualFailover = 1u << 4,
 };
 
 class Cluster {
 public:
     Cluster(uv_loop_t* loop, config::Config& cfg, keyspace::Keyspace& ks);
+    // The server, set once before start().
+    void set_host(ClusterHost* host) { host_ = host; }
     ~Cluster();
     Cluster(const Cluster&) = delete;
     Cluster& operator=(const Cluster&) = delete;
@@ -95,6 +137,10 @@ public:
     void set_my_master(Node* n);
     // Broadcasts a PONG to every node now (after a config change others must learn quickly).
     void broadcast_pong();
+    // CLUSTER FAILOVER [FORCE|TAKEOVER] on a replica (failover.cpp). Returns "" or the error
+    // reply; the failover itself proceeds in the background, as in Redis.
+    std::string manual_failover(bool force, bool takeover);
+    const FailoverState& failover_state() const { return fo_; }
 
     // ---- addresses as clients see them -----------------------------------------------------
     // The endpoint a client should use for node n: cluster-announce-ip / hostname per
@@ -134,12 +180,30 @@ private:
     void ping_random_node(int64_t now);
     void check_node_timeouts(int64_t now);
     void drop_slot_keys(const std::vector<int>& slots);
+    // A slot update: drop the keys of slots that left, or become a replica of the sender when
+    // myself's master lost every slot to it (clusterUpdateSlotsConfigWith's last part).
+    void apply_slot_update(Node* sender, const SlotUpdate& u);
+    // failover.cpp
+    void handle_replica_failover(int64_t now);
+    void handle_manual_failover(int64_t now);
+    void check_manual_failover_timeout(int64_t now);
+    void reset_manual_failover();
+    void failover_replace_my_master();
+    void send_failover_auth_request();
+    void process_auth_request(BusLink* link, Node* sender, const Message& m);
+    void process_auth_ack(Node* sender, const Message& m);
+    void process_mfstart(BusLink* link, Node* sender);
+    void handle_replica_migration(int64_t now);
+    void follow(Node* master);
+    void log_cant_failover(int reason, int64_t now);
     std::string node_ip_from(BusLink* link, const Message& m) const;
 
     uv_loop_t* loop_;
     config::Config& cfg_;
     keyspace::Keyspace& ks_;
+    ClusterHost* host_ = nullptr;
     ClusterState state_;
+    FailoverState fo_;
     std::unique_ptr<Bus> bus_;
     BusStats stats_;
     uint32_t todo_ = 0;

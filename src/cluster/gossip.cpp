@@ -44,7 +44,8 @@ Message Cluster::build_header(MsgType type) const {
     m.h.sender = me->id;
     m.h.current_epoch = state_.current_epoch;
     m.h.config_epoch = master->config_epoch;
-    m.h.repl_offset = static_cast<uint64_t>(me->repl_offset);
+    // Live, not the cron's copy: a paused master's offset is the target of a manual failover.
+    m.h.repl_offset = static_cast<uint64_t>(host_ ? host_->cluster_repl_offset() : me->repl_offset);
     m.h.slots = master->slots;
     m.h.master_id = me->is_replica() && me->master ? me->master->id : "";
     m.h.ip = cfg().cluster_announce_ip;
@@ -53,6 +54,7 @@ Message Cluster::build_header(MsgType type) const {
     m.h.flags = me->flags;
     m.h.cluster_state_fail = !state_.is_ok();
     m.h.hostname = me->hostname;
+    if (me->is_master() && fo_.mf_end_ms != 0) m.h.mflags |= kMsgPaused;
     return m;
 }
 
@@ -166,6 +168,14 @@ void Cluster::on_message(BusLink* link, const Message& m) {
         }
         sender->repl_offset = static_cast<int64_t>(m.h.repl_offset);
         sender->repl_offset_time_ms = now;
+        // Our master paused its writes for our manual failover: its offset is the target.
+        if (sender->is_master() && myself()->master == sender && (m.h.mflags & kMsgPaused) &&
+            fo_.mf_end_ms != 0 && fo_.mf_master_offset == -1) {
+            fo_.mf_master_offset = sender->repl_offset;
+            todo(kTodoHandleManualFailover);
+            LOG_NOTICE("Received replication offset for paused master manual failover: %lld",
+                       static_cast<long long>(fo_.mf_master_offset));
+        }
     }
     switch (m.h.type) {
         case MsgType::Ping:
@@ -173,7 +183,10 @@ void Cluster::on_message(BusLink* link, const Message& m) {
         case MsgType::Meet: process_ping_pong(link, sender, m); break;
         case MsgType::Fail: process_fail(sender, m); break;
         case MsgType::Update: process_update(sender, m); break;
-        default: break;  // publish, failover messages: later issues
+        case MsgType::FailoverAuthRequest: process_auth_request(link, sender, m); break;
+        case MsgType::FailoverAuthAck: process_auth_ack(sender, m); break;
+        case MsgType::MfStart: process_mfstart(link, sender); break;
+        default: break;  // publish: issue 8
     }
 }
 
@@ -273,8 +286,14 @@ void Cluster::update_roles_and_slots(BusLink* link, Node* sender, const Message&
     } else {
         Node* master = state_.find(m.h.master_id);
         if (master && sender->master != master) {
+            // A master that turned replica serves nothing any more (clusterDelNodeSlots).
+            if (sender->is_master() && state_.clear_slots(sender) > 0) {
+                todo(kTodoSaveConfig | kTodoUpdateState);
+            }
             state_.set_master(sender, master);
             todo(kTodoSaveConfig | kTodoUpdateState);
+            // Our master became a replica: replicate from the top, never from a chain.
+            if (myself()->master == sender && master != myself()) follow(master);
         } else if (!master && !sender->is_replica()) {
             sender->flags = static_cast<uint16_t>((sender->flags & ~kNodeMaster) | kNodeReplica);
         }
@@ -283,10 +302,7 @@ void Cluster::update_roles_and_slots(BusLink* link, Node* sender, const Message&
     if (!sender->is_master()) return;
     if (sender->slots != m.h.slots || sender->config_epoch != m.h.config_epoch) {
         SlotUpdate u = state_.update_slots_from_master(sender, m.h.config_epoch, m.h.slots);
-        if (u.changed) {
-            todo(kTodoSaveConfig | kTodoUpdateState | kTodoFsyncConfig);
-            drop_slot_keys(u.dirty_slots);
-        }
+        apply_slot_update(sender, u);
         if (u.sender_is_stale && u.newer_owner) {
             send_update(sender->link ? sender->link : link, u.newer_owner);
         }
@@ -362,8 +378,29 @@ void Cluster::process_update(Node* sender, const Message& m) {
     if (n->is_replica()) state_.set_master(n, nullptr);
     n->config_epoch = m.update_config_epoch;
     SlotUpdate u = state_.update_slots_from_master(n, m.update_config_epoch, m.update_slots);
-    drop_slot_keys(u.dirty_slots);
+    apply_slot_update(n, u);
     todo(kTodoSaveConfig | kTodoFsyncConfig | kTodoUpdateState);
+}
+
+void Cluster::apply_slot_update(Node* sender, const SlotUpdate& u) {
+    if (!u.changed) return;
+    todo(kTodoSaveConfig | kTodoUpdateState | kTodoFsyncConfig);
+    Node* me = myself();
+    if (u.lost_all_my_slots &&
+        (cfg().cluster_allow_replica_migration || u.only_our_slots_claimed)) {
+        // Our master (or myself) lost its last slot to the sender: a failover happened while
+        // we were away, or a resharding emptied us. The sender's data is the live one.
+        LOG_NOTICE("Configuration change detected. Reconfiguring myself as a replica of %.40s",
+                   sender->id.c_str());
+        follow(sender);
+        return;
+    }
+    if (me->is_replica() && me->master && me->master->is_replica() && me->master->master &&
+        me->master->master != me) {
+        follow(me->master->master);
+        return;
+    }
+    drop_slot_keys(u.dirty_slots);
 }
 
 void Cluster::ping_random_node(int64_t now) {

@@ -193,6 +193,32 @@ void cluster_replicate(CommandContext& ctx) {
     ctx.reply.ok();
 }
 
+// CLUSTER FAILOVER [FORCE|TAKEOVER]: replies at once; the failover runs in the background.
+void cluster_failover(CommandContext& ctx) {
+    cluster::Cluster* cl = cluster_or_reply(ctx);
+    if (cl == nullptr) return;
+    bool force = false, takeover = false;
+    if (ctx.args.size() == 3) {
+        if (iequals(ctx.args[2], "force")) {
+            force = true;
+        } else if (iequals(ctx.args[2], "takeover")) {
+            takeover = true;
+        } else {
+            ctx.reply.error("ERR syntax error");
+            return;
+        }
+    } else if (ctx.args.size() > 3) {
+        ctx.reply.error("ERR syntax error");
+        return;
+    }
+    std::string err = cl->manual_failover(force, takeover);
+    if (!err.empty()) {
+        ctx.reply.error(err);
+        return;
+    }
+    ctx.reply.ok();
+}
+
 void cluster_replicas(CommandContext& ctx) {
     cluster::Cluster* cl = cluster_or_reply(ctx);
     if (cl == nullptr) return;
@@ -242,6 +268,8 @@ void register_replication_commands(server::CommandTable& t) {
     constexpr uint32_t kClusterAdm = kCmdAdmin | kCmdStale;
     t.add_subcommand("cluster", def("cluster|replicate", 3, kClusterAdm | kCmdNoscript, 0, 0, 0,
                                     cluster_replicate, adm));
+    t.add_subcommand("cluster", def("cluster|failover", -2, kClusterAdm, 0, 0, 0,
+                                    cluster_failover, adm));
     t.add_subcommand("cluster", def("cluster|replicas", 3, kClusterAdm, 0, 0, 0,
                                     cluster_replicas, adm));
     t.add_subcommand("cluster", def("cluster|slaves", 3, kClusterAdm, 0, 0, 0,

@@ -428,13 +428,7 @@ std::string Server::set_replicaof(const std::string& host, int port, const std::
     auto& v = cfg_.mutable_values();
     if (host.empty()) {
         if (is_replica()) {
-            replica_.unset_master();
-            if (master_client_ != nullptr) master_client_->close();
-            // PSYNC2: our replicas (and the old master's) continue from the shifted history.
-            repl_.ids().shift(repl_.offset());
-            repl_.reset_selected_db();
-            disconnect_replicas();
-            keyspace_.set_expire_deletes(true);
+            stop_replicating();
             v.replicaof_host.clear();
             v.replicaof_port = 0;
             LOG_NOTICE("MASTER MODE enabled (user request from '%s')", who.c_str());
@@ -452,6 +446,46 @@ std::string Server::set_replicaof(const std::string& host, int port, const std::
     LOG_NOTICE("REPLICAOF %s:%d enabled (user request from '%s')", host.c_str(), port,
                who.c_str());
     return "+OK\r\n";
+}
+
+void Server::stop_replicating() {
+    replica_.unset_master();
+    if (master_client_ != nullptr) master_client_->close();
+    // PSYNC2: our replicas (and the old master's) continue from the shifted history.
+    repl_.ids().shift(repl_.offset());
+    repl_.reset_selected_db();
+    if (repl_.backlog() == nullptr) {
+        repl_.create_backlog(static_cast<size_t>(cfg().repl_backlog_size));
+    }
+    disconnect_replicas();
+    keyspace_.set_expire_deletes(true);
+}
+
+// ---- cluster failover ------------------------------------------------------------------------
+
+void Server::cluster_became_master() {
+    if (!is_replica()) return;
+    stop_replicating();
+    LOG_NOTICE("MASTER MODE enabled (failover)");
+}
+
+void Server::cluster_follow(const cluster::Node& master) {
+    follow_master(master.ip, master.port);
+}
+
+int64_t Server::cluster_repl_offset() const { return repl_.offset(); }
+
+int64_t Server::cluster_master_silence_ms(int64_t now_ms) const {
+    if (replica_.is_link_up()) return now_ms - replica_.last_io_ms();
+    return now_ms - replica_.link_down_since_ms();
+}
+
+void Server::cluster_pause_writes(int64_t until_ms) {
+    if (until_ms == 0) {
+        unpause_clients();
+    } else {
+        pause_clients(PauseKind::Write, until_ms);
+    }
 }
 
 void Server::psync_offer(std::string* replid, long long* offset) {

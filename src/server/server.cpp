@@ -67,6 +67,7 @@ Server::Server(config::Config& cfg)
     ping_cmd_ = commands_.find("ping");
     if (cfg.values().cluster_enabled) {
         cluster_ = std::make_unique<cluster::Cluster>(loop_, cfg_, keyspace_);
+        cluster_->set_host(this);
     }
     snapshotter_ =
         std::make_unique<persistence::Snapshotter>(keyspace_, cfg_, &stats_.dirty, unix_ms());

@@ -57,7 +57,8 @@ struct ShutdownFlags {
 
 class Server final : public net::AcceptHandler,
                      public keyspace::KeyspaceObserver,
-                     public replication::ReplicaHost {
+                     public replication::ReplicaHost,
+                     public cluster::ClusterHost {
 public:
     explicit Server(config::Config& cfg);
     ~Server() override;
@@ -148,6 +149,13 @@ public:
     void continue_history(std::string_view new_replid) override;
     void attach_master(net::Connection* conn) override;
 
+    // ClusterHost (replication.cpp)
+    void cluster_became_master() override;
+    void cluster_follow(const cluster::Node& master) override;
+    int64_t cluster_repl_offset() const override;
+    int64_t cluster_master_silence_ms(int64_t now_ms) const override;
+    void cluster_pause_writes(int64_t until_ms) override;
+
 private:
     void execute(Client& c, const std::vector<std::string_view>& args);
     bool reject_before_call(Client& c, const CommandDef& cmd,
@@ -161,6 +169,8 @@ private:
     void replication_cron(int64_t now_ms);
     void replication_before_sleep();
     void disconnect_replicas();
+    // REPLICAOF NO ONE and a won failover: stop replicating, shift the history.
+    void stop_replicating();
     void check_waiters(int64_t now_ms);
     replication::ReplicaSettings replica_settings() const;
     void start_replication_from_config();

@@ -250,6 +250,19 @@ int ClusterNode::stop(Millis grace) {
     return status_to_code(st);
 }
 
+void ClusterNode::crash() {
+    if (!running()) {
+        return;
+    }
+    pid_t pid = pid_;
+    kill(pid, SIGKILL);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    itest::unregister_pid(pid);
+    pid_ = -1;
+    paused_ = false;
+}
+
 void ClusterNode::pause() {
     if (pid_ > 0) {
         kill(pid_, SIGSTOP);

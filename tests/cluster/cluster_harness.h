@@ -92,6 +92,7 @@ public:
     // SIGTERM (after SIGCONT), up to `grace`, then SIGKILL. Exit status as a shell shows it;
     // -1 if it was not running.
     int stop(Millis grace = 5000ms);
+    void crash();   // SIGKILL: no shutdown work at all (nodes.conf stays as last saved)
     void pause();   // SIGSTOP: a partition as the others see it
     void resume();  // SIGCONT
     bool running();
