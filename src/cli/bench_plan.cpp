@@ -282,6 +282,8 @@ std::string bench_usage() {
            " --csv              Output in CSV format\n"
            " -t <tests>         Only run the comma separated list of tests. The test\n"
            "                    names are the same as the ones produced as output.\n"
+           " --consistency      Run the consistency checker instead of the benchmark\n"
+           "                    (see --consistency --help)\n"
            " --help             Output this help and exit.\n"
            " --version          Output version and exit.\n\n"
            "Examples:\n\n"

@@ -26,6 +26,7 @@
 
 #include "cli/bench_plan.h"
 #include "cli/connection.h"
+#include "cli/consistency.h"
 #include "cli/reply.h"
 #include "cli/text.h"
 #include "common/random.h"
@@ -369,7 +370,13 @@ bool resolve(const BenchOptions& o, sockaddr_storage* addr) {
 }  // namespace
 
 int benchmark_main(int argc, char** argv) {
-    BenchParse parsed = parse_bench_options(std::vector<std::string>(argv + 1, argv + argc));
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    for (const std::string& a : args) {
+        if (a == "--consistency") {
+            return consistency_main(args);
+        }
+    }
+    BenchParse parsed = parse_bench_options(args);
     switch (parsed.action) {
         case BenchAction::Help:
             std::fputs(bench_usage().c_str(), stdout);

@@ -2,10 +2,13 @@
 // in order, IPv4 first as hiredis does; EINTR is retried everywhere.
 #include "cli/connection.h"
 
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -30,20 +33,61 @@ void set_tcp_options(int fd) {
     setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl));
 }
 
-int connect_addr(const addrinfo* ai, int* saved_errno) {
+// A non-blocking connect waited for with poll: the only portable way to bound connect(2).
+int finish_connect(int fd, int timeout_ms) {
+    pollfd p{fd, POLLOUT, 0};
+    int rc;
+    do {
+        rc = poll(&p, 1, timeout_ms);
+    } while (rc < 0 && errno == EINTR);
+    if (rc == 0) {
+        return ETIMEDOUT;
+    }
+    if (rc < 0) {
+        return errno;
+    }
+    int soerr = 0;
+    socklen_t len = sizeof(soerr);
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0) {
+        return errno;
+    }
+    return soerr;
+}
+
+void set_io_timeout(int fd, int timeout_ms) {
+    timeval tv{};
+    tv.tv_sec = timeout_ms / 1000;
+    tv.tv_usec = (timeout_ms % 1000) * 1000;
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+int connect_addr(const addrinfo* ai, int* saved_errno, int timeout_ms = 0) {
     int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
     if (fd < 0) {
         *saved_errno = errno;
         return -1;
     }
+    const int flags = fcntl(fd, F_GETFL);
+    if (timeout_ms > 0) {
+        fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    }
     int rc;
     do {
         rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
     } while (rc < 0 && errno == EINTR);
+    if (rc < 0 && timeout_ms > 0 && errno == EINPROGRESS) {
+        errno = finish_connect(fd, timeout_ms);
+        rc = errno == 0 ? 0 : -1;
+    }
     if (rc < 0) {
         *saved_errno = errno;
         close(fd);
         return -1;
+    }
+    if (timeout_ms > 0) {
+        fcntl(fd, F_SETFL, flags);
+        set_io_timeout(fd, timeout_ms);
     }
     return fd;
 }
@@ -51,7 +95,7 @@ int connect_addr(const addrinfo* ai, int* saved_errno) {
 }  // namespace
 
 std::unique_ptr<Connection> Connection::connect_tcp(const std::string& host, int port,
-                                                    std::string* err) {
+                                                    std::string* err, int timeout_ms) {
     addrinfo hints{};
     hints.ai_socktype = SOCK_STREAM;
     const std::string service = std::to_string(port);
@@ -67,7 +111,7 @@ std::unique_ptr<Connection> Connection::connect_tcp(const std::string& host, int
             continue;
         }
         for (addrinfo* ai = res; ai != nullptr; ai = ai->ai_next) {
-            int fd = connect_addr(ai, &last_errno);
+            int fd = connect_addr(ai, &last_errno, timeout_ms);
             if (fd >= 0) {
                 freeaddrinfo(res);
                 set_tcp_options(fd);
@@ -118,7 +162,9 @@ bool Connection::send(const std::vector<std::string>& argv) {
                 continue;
             }
             lost_ = errno == EPIPE || errno == ECONNRESET;
-            error_ = std::strerror(errno);
+            // SO_SNDTIMEO expiring reports EAGAIN (socket(7)).
+            timed_out_ = errno == EAGAIN || errno == EWOULDBLOCK;
+            error_ = timed_out_ ? "send timeout" : std::strerror(errno);
             return false;
         }
         off += static_cast<size_t>(n);
@@ -149,7 +195,8 @@ bool Connection::read_reply(Reply* out) {
                 continue;
             }
             lost_ = errno == ECONNRESET || errno == EPIPE;
-            error_ = std::strerror(errno);
+            timed_out_ = errno == EAGAIN || errno == EWOULDBLOCK;
+            error_ = timed_out_ ? "recv timeout" : std::strerror(errno);
             return false;
         }
         reader_.feed(buf, static_cast<size_t>(n));

@@ -99,6 +99,8 @@ bool Cluster::start(std::string* err) {
         return false;
     }
     if (!bus_->listen(v.bind, cport, err)) return false;
+    uv_timer_init(loop_, &election_timer_);
+    election_timer_.data = this;
     state_.update_state(now, state_config());
     started_ = true;
     return true;
@@ -106,6 +108,8 @@ bool Cluster::start(std::string* err) {
 
 void Cluster::stop() {
     if (!started_) return;
+    uv_timer_stop(&election_timer_);
+    uv_close(reinterpret_cast<uv_handle_t*>(&election_timer_), nullptr);
     bus_->close_all();
     started_ = false;
 }
@@ -123,9 +127,7 @@ bool Cluster::save_now() {
 void Cluster::before_sleep() {
     if (todo_ & kTodoUpdateState) {
         todo_ &= ~kTodoUpdateState;
-        if (state_.update_state(now_ms(), state_config())) {
-            LOG_NOTICE("Cluster state changed: %s", state_.is_ok() ? "ok" : "fail");
-        }
+        state_.update_state(now_ms(), state_config());  // logs a change itself
     }
     if (todo_ & kTodoHandleManualFailover) {
         todo_ &= ~kTodoHandleManualFailover;

@@ -66,6 +66,17 @@ void Cluster::log_cant_failover(int reason, int64_t now) {
     LOG_NOTICE("Currently unable to failover: %s", msg);
 }
 
+void Cluster::arm_election_timer(int64_t delay_ms) {
+    if (!started_) return;
+    uv_timer_start(
+        &election_timer_,
+        [](uv_timer_t* t) {
+            auto* self = static_cast<Cluster*>(t->data);
+            if (self->myself()->is_replica()) self->handle_replica_failover(self->now_ms());
+        },
+        static_cast<uint64_t>(std::max<int64_t>(delay_ms, 0)), 0);
+}
+
 void Cluster::handle_replica_failover(int64_t now) {
     Node* me = myself();
     Node* master = me->master;
@@ -93,8 +104,14 @@ void Cluster::handle_replica_failover(int64_t now) {
     if (now - fo_.auth_time_ms > auth_retry_time) {
         int rank = replica_rank(state_, my_offset);
         int shard_rank = failed_master_rank(state_);
-        fo_.auth_time_ms = now + election_delay_ms(timeout, rank, shard_rank,
-                                                   static_cast<int64_t>(random_below(500)));
+        // The jitter keeps replicas of one master from asking in the same instant; the only
+        // failover-capable replica of its master has nobody to collide with.
+        bool siblings = false;
+        for (const Node* r : master->replicas) {
+            if (r != me && !r->has_flag(kNodeNoFailover | kNodeFail)) siblings = true;
+        }
+        int64_t jitter = siblings ? static_cast<int64_t>(random_below(500)) : 0;
+        fo_.auth_time_ms = now + election_delay_ms(timeout, rank, shard_rank, jitter);
         fo_.auth_count = 0;
         fo_.auth_sent = false;
         fo_.auth_rank = rank;
@@ -106,6 +123,7 @@ void Cluster::handle_replica_failover(int64_t now) {
         LOG_NOTICE("Start of election delayed for %lld milliseconds (rank #%d, offset %lld).",
                    static_cast<long long>(fo_.auth_time_ms - now), fo_.auth_rank,
                    static_cast<long long>(my_offset));
+        arm_election_timer(fo_.auth_time_ms - now);
         // Our siblings rank themselves against the offset this carries.
         for (Node* r : master->replicas) {
             if (r != me && r->link && r->link->is_connected()) send_ping(r->link, MsgType::Pong);
@@ -119,6 +137,7 @@ void Cluster::handle_replica_failover(int64_t now) {
             int64_t added = static_cast<int64_t>(rank - fo_.auth_rank) * 1000;
             fo_.auth_time_ms += added;
             fo_.auth_rank = rank;
+            arm_election_timer(fo_.auth_time_ms - now);
             LOG_NOTICE("Replica rank updated to #%d, added %lld milliseconds of delay.", rank,
                        static_cast<long long>(added));
         }
@@ -232,7 +251,9 @@ void Cluster::process_mfstart(BusLink* link, Node* sender) {
 }
 
 void Cluster::reset_manual_failover() {
-    if (fo_.mf_end_ms != 0 && myself()->is_master() && host_) host_->cluster_pause_writes(0);
+    // The master side (it has the replica's ID) lifts its pause, whatever its role is now: a
+    // master that just turned replica must release its clients, which then get MOVED.
+    if (fo_.mf_end_ms != 0 && !fo_.mf_replica_id.empty() && host_) host_->cluster_pause_writes(0);
     fo_.mf_end_ms = 0;
     fo_.mf_replica_id.clear();
     fo_.mf_master_offset = -1;

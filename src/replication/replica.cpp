@@ -74,6 +74,7 @@ void Replica::set_master(std::string host, int port, const ReplicaSettings& s) {
     next_attempt_ms_ = 0;
     backoff_ms_ = 1000;
     down_since_ms_ = unix_ms();
+    log::set_role('S');
 }
 
 void Replica::unset_master() {
@@ -86,6 +87,7 @@ void Replica::unset_master() {
     state_ = LinkState::None;
     payload_.clear();
     payload_.shrink_to_fit();
+    log::set_role('M');
 }
 
 void Replica::on_master_lost(int64_t now_ms) {
