@@ -143,6 +143,12 @@ void Cluster::before_sleep() {
 
 void Cluster::cron(int64_t now) {
     cron_iteration_++;
+    // clusterUpdateMyselfFlags: others rank and count us by what we advertise.
+    uint16_t nofailover = cfg().cluster_replica_no_failover ? kNodeNoFailover : 0;
+    if ((myself()->flags & kNodeNoFailover) != nofailover) {
+        myself()->flags = static_cast<uint16_t>((myself()->flags & ~kNodeNoFailover) | nofailover);
+        todo(kTodoSaveConfig);
+    }
     int64_t timeout = cfg().cluster_node_timeout;
     int64_t handshake_timeout = timeout < 1000 ? 1000 : timeout;
 

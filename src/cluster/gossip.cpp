@@ -168,6 +168,8 @@ void Cluster::on_message(BusLink* link, const Message& m) {
         }
         sender->repl_offset = static_cast<int64_t>(m.h.repl_offset);
         sender->repl_offset_time_ms = now;
+        sender->flags = static_cast<uint16_t>((sender->flags & ~kNodeNoFailover) |
+                                              (m.h.flags & kNodeNoFailover));
         // Our master paused its writes for our manual failover: its offset is the target.
         if (sender->is_master() && myself()->master == sender && (m.h.mflags & kMsgPaused) &&
             fo_.mf_end_ms != 0 && fo_.mf_master_offset == -1) {

@@ -7,6 +7,7 @@
 // (SLOTCACHE_SERVER=/usr/bin/redis-server build/cluster_tests -tc='failover*').
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <bitset>
 #include <memory>
 #include <string>
@@ -297,4 +298,27 @@ TEST_CASE("failover: repeated manual failovers never give two masters one slot")
         REQUIRE(c.wait_agreement(15000ms));
         std::swap(master, replica);
     }
+}
+
+TEST_CASE("failover: cluster-replica-no-failover keeps a replica from taking over") {
+    TestCluster c(6);
+    form_with_replicas(c, 3, {0, 1, 2});
+    CHECK(c.node(3).cmd({"CONFIG", "SET", "cluster-replica-no-failover", "yes"}).str == "OK");
+    std::string id3 = c.node(3).myid();
+    // The flag is advertised: the others print it.
+    CHECK(wait_until(
+        [&] {
+            auto f = c.flags_seen(1, id3);
+            return std::find(f.begin(), f.end(), "nofailover") != f.end();
+        },
+        5000ms, 50ms));
+    c.node(0).crash();
+    INFO(c.dump());
+    // The master is failed everywhere, its slots stay uncovered, no election.
+    CHECK(c.wait_state("fail", {1, 2, 3, 4, 5}, 10000ms));
+    CHECK_FALSE(wait_until([&] { return is_master(c.node(3)); }, 3000ms, 50ms));
+    // A manual FORCE failover still works: the operator decides.
+    CHECK(c.node(3).cmd({"CLUSTER", "FAILOVER", "FORCE"}).str == "OK");
+    CHECK(wait_until([&] { return is_master(c.node(3)); }, 5000ms, 20ms));
+    CHECK(c.wait_state("ok", {1, 2, 3, 4, 5}, 10000ms));
 }
