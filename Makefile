@@ -2,6 +2,8 @@
 #   make                    build src/slotcache-server (+ slotcache-cli, slotcache-benchmark symlinks)
 #   make test               install missing deps, build, run every suite; last line "N passed, N failed"
 #   make run                start a standalone server with conf/slotcache.conf
+#   make cluster            build, then a local cluster: 3 masters + 3 replicas on 30001-30006
+#   make cluster-stop       stop that cluster (utils/create-cluster/create-cluster clean: wipe it)
 #   make fuzz               build the libFuzzer targets (clang) into build-fuzz/
 #   make bench              side-by-side benchmark against Debian's redis-server (utils/bench)
 #   make lint               include direction, no throw in src/, file sizes
@@ -76,7 +78,8 @@ LINKS  := src/slotcache-cli src/slotcache-benchmark
 # Test code may use exceptions (doctest does); src/ may not.
 TEST_CXXFLAGS := $(filter-out -fno-exceptions,$(CXXFLAGS)) -Itests
 
-.PHONY: FORCE all deps test unit integration run fuzz bench clean format check-format lint
+.PHONY: FORCE all deps test unit integration run cluster cluster-stop fuzz bench clean format \
+        check-format lint
 
 all: $(SERVER) $(LINKS)
 
@@ -126,12 +129,23 @@ test: all $(UNIT_BIN) $(INTEG_BIN) $(if $(CLUSTER_SRC),$(CLUSTER_BIN))
 run: all
 	./$(SERVER) conf/slotcache.conf
 
+# The cluster's files (logs, nodes-*.conf, AOF) live in utils/create-cluster/; a second
+# `make cluster` restarts the same cluster instead of creating a new one.
+CLUSTER_ENV := PORT=30000 NODES=6 REPLICAS=1
+
+cluster: all
+	@$(CLUSTER_ENV) utils/create-cluster/create-cluster up
+
+cluster-stop:
+	@$(CLUSTER_ENV) utils/create-cluster/create-cluster stop
+
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/*_fuzz.cpp))
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.cpp=build-fuzz/%)
 FUZZ_FLAGS := -std=c++20 -O1 -g -Isrc -fsanitize=fuzzer,address,undefined -DSLOTCACHE_FUZZ=1 -fno-exceptions
 # Each target links only the modules it exercises (a parser should not drag in the server).
 FUZZ_DIRS_resp_parser_fuzz := common resp
 FUZZ_DIRS_bus_codec_fuzz := common cluster/bus_codec.cpp
+FUZZ_DIRS_client_replies_fuzz := common cli/reply.cpp cli/cluster/nodes_text.cpp cluster/migrate.cpp
 FUZZ_DIRS_rdb_fuzz := common keyspace persistence/rdb_reader.cpp persistence/rdb_writer.cpp \
     persistence/rdb_io.cpp persistence/lzf.cpp persistence/dump.cpp
 

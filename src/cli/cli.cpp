@@ -4,7 +4,7 @@
 //
 // Line input is a plain getline: the terminal's cooked mode gives basic editing; there is no
 // history or completion (a line-editing library would be a new dependency, and linenoise is
-// not packaged by Debian). The --cluster manager will be one more mode dispatched here.
+// not packaged by Debian). `--cluster` hands over to the cluster manager (cluster/manager.h).
 //
 // Main thread; blocking.
 #include "cli/cli.h"
@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/cluster/manager.h"
 #include "cli/options.h"
 #include "cli/session.h"
 #include "cli/text.h"
@@ -188,6 +189,19 @@ int one_shot(Session* s, std::vector<std::string> argv) {
     return result_code(s->issue(argv, s->options().repeat));
 }
 
+// --cluster: REDISCLI_CLUSTER_YES=1 (redis-cli's variable) or SLOTCACHE_CLI_CLUSTER_YES=1
+// answers the prompts that --cluster-yes answers.
+int run_cluster_manager(CliOptions* o) {
+    for (const char* var : {"REDISCLI_CLUSTER_YES", "SLOTCACHE_CLI_CLUSTER_YES"}) {
+        const char* v = std::getenv(var);
+        if (v != nullptr && std::string(v) == "1") {
+            o->manager.yes = true;
+        }
+    }
+    std::signal(SIGPIPE, SIG_IGN);
+    return cluster::cluster_manager_main(*o);
+}
+
 }  // namespace
 
 int cli_main(int argc, char** argv) {
@@ -214,6 +228,9 @@ int cli_main(int argc, char** argv) {
     if (const char* env = std::getenv("REDISCLI_AUTH"); env != nullptr && !o.has_pass) {
         o.pass = env;
         o.has_pass = true;
+    }
+    if (!o.manager.command.empty()) {
+        return run_cluster_manager(&o);
     }
     const bool stdout_tty = isatty(STDOUT_FILENO) != 0 || std::getenv("FAKETTY") != nullptr;
     if (!o.output_forced) {

@@ -41,6 +41,11 @@ public:
     // send + read_reply.
     bool call(const std::vector<std::string>& argv, Reply* out);
 
+    // The socket, for a reply that is not RESP: the payload after SYNC (the cluster manager's
+    // backup). Only between commands (nothing buffered by the reader); the connection is not
+    // usable for commands afterwards.
+    int native_handle() const { return fd_; }
+
     const std::string& error() const { return error_; }
     // True when the last failure was the peer closing or resetting the connection: the REPL
     // reconnects and retries once in that case, as redis-cli does.

@@ -3,6 +3,7 @@
 // same behaviour.
 #include "cli/options.h"
 
+#include <cstdint>
 #include <cstdlib>
 
 namespace slotcache::cli {
@@ -59,10 +60,134 @@ bool parse_flag(const std::string& opt, CliOptions* o) {
         o->set_errcode = true;
     } else if (opt == "-3") {
         o->resp3 = true;
+    } else if (opt == "--verbose") {
+        o->verbose = true;
     } else {
         return false;
     }
     return true;
+}
+
+enum class Taken : uint8_t { No, Yes, Error };
+
+bool starts_with_dash(const std::string& s) {
+    return !s.empty() && s[0] == '-';
+}
+
+// "--cluster <subcommand> [args...]": the arguments are the words up to the next one that
+// starts with '-' (redis-cli's rule, so options may follow the arguments).
+Taken parse_cluster_subcommand(const std::vector<std::string>& args, size_t* i, CliParse* out) {
+    cluster::ManagerOptions& m = out->options.manager;
+    if (!m.command.empty()) {
+        out->action = CliAction::Help;  // redis-cli: usage() when --cluster is given twice
+        return Taken::Error;
+    }
+    m.command = args[++*i];
+    while (*i + 1 < args.size() && !starts_with_dash(args[*i + 1])) {
+        m.args.push_back(args[++*i]);
+    }
+    return Taken::Yes;
+}
+
+// --cluster-weight n1=w1 n2=w2 ...: every following word that holds a '=' and does not start
+// with "--".
+Taken parse_cluster_weights(const std::vector<std::string>& args, size_t* i, CliParse* out) {
+    cluster::ManagerOptions& m = out->options.manager;
+    if (!m.weights.empty()) {
+        out->action = CliAction::Error;
+        out->error =
+            "WARNING: you cannot use --cluster-weight more than once.\n"
+            "You can set more weights by adding them as a space-separated list, ie:\n"
+            "--cluster-weight n1=w n2=w";
+        return Taken::Error;
+    }
+    while (*i + 1 < args.size() && args[*i + 1].rfind("--", 0) != 0 &&
+           args[*i + 1].find('=') != std::string::npos) {
+        m.weights.push_back(args[++*i]);
+    }
+    return Taken::Yes;
+}
+
+// A --cluster-* option that takes a value; *i is on the option and the value exists.
+bool parse_cluster_valued(const std::string& opt, const std::string& value,
+                          cluster::ManagerOptions* m) {
+    if (opt == "--cluster-replicas") {
+        m->replicas = std::atoi(value.c_str());
+    } else if (opt == "--cluster-master-id") {
+        m->master_id = value;
+    } else if (opt == "--cluster-from") {
+        m->from = value;
+    } else if (opt == "--cluster-to") {
+        m->to = value;
+    } else if (opt == "--cluster-from-user") {
+        m->from_user = value;
+    } else if (opt == "--cluster-from-pass") {
+        m->from_pass = value;
+    } else if (opt == "--cluster-slots") {
+        m->slots = value;
+    } else if (opt == "--cluster-timeout") {
+        m->timeout_ms = std::atoi(value.c_str());
+    } else if (opt == "--cluster-pipeline") {
+        m->pipeline = std::atoi(value.c_str());
+    } else if (opt == "--cluster-threshold") {
+        m->threshold = std::atof(value.c_str());
+    } else {
+        return false;
+    }
+    return true;
+}
+
+bool parse_cluster_flag(const std::string& opt, cluster::ManagerOptions* m) {
+    if (opt == "--cluster-yes") {
+        m->yes = true;
+    } else if (opt == "--cluster-slave" || opt == "--cluster-replica") {
+        m->replica = true;
+    } else if (opt == "--cluster-simulate") {
+        m->simulate = true;
+    } else if (opt == "--cluster-replace") {
+        m->replace = true;
+    } else if (opt == "--cluster-copy") {
+        m->copy = true;
+    } else if (opt == "--cluster-use-empty-masters") {
+        m->use_empty_masters = true;
+    } else if (opt == "--cluster-search-multiple-owners") {
+        m->search_multiple_owners = true;
+    } else if (opt == "--cluster-fix-with-unreachable-masters") {
+        m->fix_with_unreachable_masters = true;
+    } else if (opt == "--cluster-only-masters") {
+        m->only_masters = true;
+    } else if (opt == "--cluster-only-replicas") {
+        m->only_replicas = true;
+    } else if (opt == "--cluster-from-askpass") {
+        m->from_askpass = true;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+// The --cluster mode's options. *i is advanced past what was consumed.
+Taken parse_cluster_option(const std::vector<std::string>& args, size_t* i, CliParse* out) {
+    const std::string& a = args[*i];
+    if (a.rfind("--cluster", 0) != 0) {
+        return Taken::No;
+    }
+    const bool last = *i + 1 == args.size();
+    if (a == "--cluster") {
+        if (last) {
+            out->action = CliAction::Help;
+            return Taken::Error;
+        }
+        return parse_cluster_subcommand(args, i, out);
+    }
+    if (a == "--cluster-weight" && !last) {
+        return parse_cluster_weights(args, i, out);
+    }
+    if (!last && parse_cluster_valued(a, args[*i + 1], &out->options.manager)) {
+        ++*i;
+        return Taken::Yes;
+    }
+    return parse_cluster_flag(a, &out->options.manager) ? Taken::Yes : Taken::No;
 }
 
 }  // namespace
@@ -81,6 +206,13 @@ CliParse parse_cli_options(const std::vector<std::string>& args) {
         if (a == "-v" || a == "--version") {
             out.action = CliAction::Version;
             return out;
+        }
+        const Taken cluster_opt = parse_cluster_option(args, &i, &out);
+        if (cluster_opt == Taken::Error) {
+            return out;
+        }
+        if (cluster_opt == Taken::Yes) {
+            continue;
         }
         if (!last && parse_valued(a, args[i + 1], &o)) {
             i++;
@@ -132,8 +264,14 @@ std::string cli_usage() {
            "  --csv              Output in CSV format.\n"
            "  --no-auth-warning  Don't show warning message when using password on command\n"
            "                     line interface.\n"
+           "  --cluster <command> [args...] [opts...]\n"
+           "                     Cluster Manager command and arguments (see below).\n"
+           "  --verbose          Verbose mode.\n"
            "  --help             Output this help and exit.\n"
            "  --version          Output version and exit.\n"
+           "\n"
+           "Cluster Manager Commands:\n"
+           "  Use --cluster help to list all available cluster manager commands.\n"
            "\n"
            "Examples:\n"
            "  cat /etc/passwd | slotcache-cli -x set mypasswd\n"

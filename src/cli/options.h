@@ -3,7 +3,9 @@
 // command; an option missing its value is "Unrecognized option or bad number of args".
 //
 // Parsing is pure (no printing, no exit) so that it can be unit-tested; cli.cpp acts on the
-// outcome. The --cluster manager will add its own options here when it lands.
+// outcome. `--cluster <subcommand> [args...]` and the --cluster-* options fill
+// CliOptions::manager (cluster/manager_options.h); a non-empty manager.command selects the
+// cluster manager mode.
 //
 // Any thread.
 #pragma once
@@ -11,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/cluster/manager_options.h"
 #include "cli/format.h"
 
 namespace slotcache::cli {
@@ -26,18 +29,20 @@ struct CliOptions {
     bool has_pass = false;
     bool no_auth_warning = false;
     int dbnum = 0;
-    long long repeat = 1;      // -r: negative repeats forever
-    long long interval_us = 0; // -i seconds, as microseconds
-    bool stdin_arg = false;    // -x
-    bool resp3 = false;        // -3
-    bool cluster_mode = false; // -c
-    bool set_errcode = false;  // -e
+    long long repeat = 1;       // -r: negative repeats forever
+    long long interval_us = 0;  // -i seconds, as microseconds
+    bool stdin_arg = false;     // -x
+    bool resp3 = false;         // -3
+    bool cluster_mode = false;  // -c
+    bool set_errcode = false;   // -e
     OutputMode output = OutputMode::Standard;
-    bool output_forced = false;  // --raw, --no-raw or --csv given: isatty(stdout) does not decide
-    bool push_output = false;    // print RESP3 pushes (redis-cli: when stdout is a tty)
-    std::string mb_delim = "\n"; // -d
-    std::string cmd_delim = "\n";// -D
+    bool output_forced = false;    // --raw, --no-raw or --csv given: isatty(stdout) does not decide
+    bool push_output = false;      // print RESP3 pushes (redis-cli: when stdout is a tty)
+    std::string mb_delim = "\n";   // -d
+    std::string cmd_delim = "\n";  // -D
+    bool verbose = false;          // --verbose
     std::vector<std::string> command;  // the command words after the options
+    cluster::ManagerOptions manager;   // --cluster and --cluster-* options
 };
 
 enum class CliAction : uint8_t {

@@ -114,9 +114,9 @@ void Cluster::stop() {
     started_ = false;
 }
 
-bool Cluster::save_now() {
+bool Cluster::save_now(bool durable) {
     std::string err;
-    if (!write_nodes_conf(config_path_, state_, &err)) {
+    if (!write_nodes_conf(config_path_, state_, &err, durable || (todo_ & kTodoFsyncConfig))) {
         LOG_WARNING("Could not save the cluster configuration: %s", err.c_str());
         return false;
     }
@@ -137,7 +137,7 @@ void Cluster::before_sleep() {
         todo_ &= ~kTodoHandleFailover;
         if (myself()->is_replica()) handle_replica_failover(now_ms());
     }
-    if (todo_ & kTodoSaveConfig) save_now();
+    if (todo_ & kTodoSaveConfig) save_now((todo_ & kTodoFsyncConfig) != 0);
     bus_->flush_all();
 }
 

@@ -116,8 +116,9 @@ public:
     void before_sleep();
     void todo(uint32_t flags) { todo_ |= flags; }
 
-    // Writes nodes.conf now (atomic, fsynced). False on I/O error (logged).
-    bool save_now();
+    // Writes nodes.conf now (atomic; fsynced when durable, or when an fsync is pending). False
+    // on I/O error (logged).
+    bool save_now(bool durable = true);
 
     // ---- operations of the CLUSTER commands ----------------------------------------------
     // CLUSTER MEET: starts a handshake with ip:port (bus port cport, 0 = port + 10000). False

@@ -1,4 +1,5 @@
-// nodes.conf writing (atomic rename) and loading (clusterLoadConfig's rules, errors as values).
+// nodes.conf writing (atomic rename; in place when not durable) and loading (clusterLoadConfig's
+// rules, errors as values).
 //
 // Loading runs in two passes: the first creates every node from its own line (address, flags,
 // epoch, slots) and remembers the references to other nodes (master IDs, migrating/importing
@@ -10,6 +11,7 @@
 #include "cluster/nodes_conf.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -402,8 +404,41 @@ std::string nodes_conf_text(const ClusterState& st) {
     return out;
 }
 
-bool write_nodes_conf(const std::string& path, const ClusterState& st, std::string* err) {
+namespace {
+
+// A save without fsync (Redis' SAVE_CONFIG without FSYNC_CONFIG) rewrites the file in place, as
+// Redis' clusterSaveConfig: one write() of the whole text, padded with newlines (the loader
+// skips blank lines) when the old file was longer, then a truncate. A process crash cannot tear
+// a write() of this size, so the file holds the old text or the new one plus blank lines.
+// Rejected for this case: the temp file and rename of durable saves, because ext4
+// (auto_da_alloc) flushes the new file's data on a rename over an existing file, 1-7 ms, and a
+// reshard saves after each of the four SETSLOTs of every slot it moves.
+bool write_in_place(const std::string& path, std::string text, std::string* err) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        *err = io_error(path, "open");
+        return false;
+    }
+    size_t len = text.size();
+    struct stat sb {};
+    if (::fstat(fd, &sb) == 0 && static_cast<size_t>(sb.st_size) > len) {
+        text.append(static_cast<size_t>(sb.st_size) - len, '\n');
+    }
+    bool ok = write_all(fd, text);
+    if (!ok) *err = io_error(path, "write");
+    if (ok && text.size() != len && ::ftruncate(fd, static_cast<off_t>(len)) != 0) {
+        // The padding is harmless: blank lines.
+    }
+    ::close(fd);
+    return ok;
+}
+
+}  // namespace
+
+bool write_nodes_conf(const std::string& path, const ClusterState& st, std::string* err,
+                      bool durable) {
     std::string text = nodes_conf_text(st);
+    if (!durable) return write_in_place(path, std::move(text), err);
     std::string tmp = path + ".tmp-" + std::to_string(::getpid());
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {

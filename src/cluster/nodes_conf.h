@@ -25,7 +25,10 @@ std::string nodes_conf_text(const ClusterState& st);
 
 // Writes nodes_conf_text(st) to `path` atomically (see above). False with *err ("<path>: <what
 // failed>: <strerror>") on any I/O error; the old file is then untouched.
-bool write_nodes_conf(const std::string& path, const ClusterState& st, std::string* err);
+// durable false: rewritten in place without fsync, as Redis' SAVE_CONFIG without FSYNC_CONFIG
+// (safe across a process crash, not across a power loss; see write_in_place).
+bool write_nodes_conf(const std::string& path, const ClusterState& st, std::string* err,
+                      bool durable = true);
 
 // Parses a nodes.conf text into `st`, which must be freshly constructed (its random myself is
 // replaced by the node the file flags "myself", then deleted). Accepted, as Redis does: blank

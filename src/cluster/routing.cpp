@@ -56,6 +56,7 @@ RouteResult route_command(const ClusterState& state, const RouteQuery& q) {
             return r;
         }
     }
+    if ((migrating || importing) && q.migrate_command) return r;
     if (migrating && missing > 0) {
         if (existing > 0) {
             r.route = Route::TryAgain;

@@ -6,12 +6,14 @@
 //   3. the command has no keys                            -> served here
 //   4. the cluster is fail: unless reads are allowed when down -> CLUSTERDOWN The cluster is down;
 //      a write when they are                              -> CLUSTERDOWN ... only accepts read commands
-//   5. slot migrating here, some keys missing: all missing -> ASK slot target; some -> TRYAGAIN
-//   6. slot importing here, client sent ASKING (or the command is ASKING-flagged): served here,
+//   5. MIGRATE in a slot migrating or importing here       -> served here (it moves keys
+//      between the two nodes whatever the owner)
+//   6. slot migrating here, some keys missing: all missing -> ASK slot target; some -> TRYAGAIN
+//   7. slot importing here, client sent ASKING (or the command is ASKING-flagged): served here,
 //      unless several keys and some missing                -> TRYAGAIN
-//   7. a READONLY client reading from a replica of the slot's master -> served here
-//   8. the slot's owner is another node                  -> MOVED slot owner
-//   9. otherwise                                           -> served here
+//   8. a READONLY client reading from a replica of the slot's master -> served here
+//   9. the slot's owner is another node                  -> MOVED slot owner
+//  10. otherwise                                           -> served here
 //
 // Loop thread only (reads ClusterState).
 #pragma once
@@ -42,6 +44,7 @@ struct RouteQuery {
     const std::vector<int>* key_indexes;
     bool is_write;               // CMD_WRITE
     bool asking_flag_command;    // CMD_ASKING (RESTORE-ASKING)
+    bool migrate_command = false;  // MIGRATE
     bool client_asking;          // the client sent ASKING just before
     bool client_readonly;        // READONLY
     bool allow_reads_when_down;  // cluster-allow-reads-when-down

@@ -9,7 +9,8 @@
 //   - epochs or the node table changed  -> todo(kTodoSaveConfig | kTodoUpdateState);
 //   - SETSLOT, SET-CONFIG-EPOCH, BUMPEPOCH, FORGET, RESET additionally write nodes.conf before
 //     the reply (save_before_reply), so that a client that saw +OK never sees the node restart
-//     with the old configuration.
+//     with the old configuration. SETSLOT fsyncs it only when the epoch moved (see
+//     cluster_setslot).
 //
 // Rejected: one handler switching on the subcommand name as Redis does; the command table
 // already resolves subcommands and checks their arity, so each subcommand is its own function.
@@ -30,6 +31,7 @@
 #include "commands/context.h"
 #include "commands/server_families.h"
 #include "common/crc16.h"
+#include "common/log.h"
 #include "common/strutil.h"
 #include "server/server.h"
 
@@ -193,11 +195,14 @@ SetSlotEffect apply_setslot(ClusterState& st, const SetSlotRequest& req, size_t 
             st.migrating_to[s] = nullptr;
             st.importing_from[s] = nullptr;
             break;
-        case SetSlotAction::Node:
+        case SetSlotAction::Node: {
             // Every key has left a migrating slot: the migration is over.
             if (keys_in_slot == 0) st.migrating_to[s] = nullptr;
+            bool was_mine = st.slot_owner(req.slot) == st.myself();
             st.del_slot(req.slot);
             st.add_slot(req.target, req.slot);
+            effect.lost_last_slot =
+                was_mine && req.target != st.myself() && st.myself()->num_slots == 0;
             if (req.target == st.myself() && st.importing_from[s] != nullptr) {
                 // The import is done. Nobody votes for this change: a config epoch greater than
                 // every other makes our claim win on every node (spec "Slot migration";
@@ -207,6 +212,7 @@ SetSlotEffect apply_setslot(ClusterState& st, const SetSlotRequest& req, size_t 
                 effect.closed_import = true;
             }
             break;
+        }
     }
     return effect;
 }
@@ -399,7 +405,18 @@ void cluster_setslot(CommandContext& ctx) {
     // The others learn the new owner from this PONG rather than at the next gossip round.
     if (effect.closed_import) cl->broadcast_pong();
     cl->after_slot_change();
-    save_before_reply(cl);
+    if (effect.lost_last_slot && cl->cfg().cluster_allow_replica_migration) {
+        LOG_WARNING("Configuration change detected. Reconfiguring myself as a replica of %s",
+                    req.target->id.c_str());
+        cl->set_my_master(req.target);
+        ctx.server.follow_master(req.target->ip, req.target->port);
+    }
+    // nodes.conf is written before the reply, as for every SETSLOT, but fsynced only when it
+    // records a new epoch of ours (or a role change): a reshard sets four marks per slot, and
+    // an fsync for each would make moving slots disk-bound (Redis too saves SETSLOT's marks
+    // without FSYNC_CONFIG).
+    cl->todo(cluster::kTodoUpdateState);
+    cl->save_now(effect.epoch_bumped);
     ctx.reply.ok();
 }
 

@@ -93,6 +93,9 @@ std::string check_setslot(const cluster::ClusterState& st,
 struct SetSlotEffect {
     bool closed_import = false;  // NODE myself ended an import: broadcast a PONG now
     bool epoch_bumped = false;   // ... and myself took a new config epoch without consensus
+    // NODE gave myself's last slot to another master: with cluster-allow-replica-migration,
+    // myself becomes its replica (Redis 7.0's SETSLOT NODE, as for a slot lost by gossip).
+    bool lost_last_slot = false;
 };
 
 // Applies a checked request (state marks and ownership only; keys are not touched):
@@ -101,7 +104,8 @@ struct SetSlotEffect {
 //   - NODE: a slot without keys here loses its migrating mark, the slot is reassigned to the
 //     target, and when the target is myself and the slot was being imported, the importing mark
 //     is cleared and myself's config epoch is bumped without consensus (so that the new owner
-//     wins the slot on every node: spec "Slot migration", clusterBumpConfigEpochWithoutConsensus).
+//     wins the slot on every node: spec "Slot migration", clusterBumpConfigEpochWithoutConsensus);
+//     giving away myself's last slot sets lost_last_slot.
 SetSlotEffect apply_setslot(cluster::ClusterState& st, const SetSlotRequest& req,
                             size_t keys_in_slot);
 

@@ -129,6 +129,20 @@ constexpr CommandDoc kDocs[] = {
      "O(N) with N being the number of keys in the database, under the assumption that the key "
      "names in the database and the given pattern have limited length.",
      "pattern:pattern"},
+    {"migrate", "Atomically transfer a key from a Redis instance to another one.", "2.6.0",
+     "generic",
+     "This command actually executes a DUMP+DEL in the source instance, and a RESTORE in the "
+     "target instance. See the pages of these commands for time complexity. Also an O(N) data "
+     "transfer between the two instances is performed.",
+     "host:string port:integer key_or_empty_string:oneof(key:key#0 empty_string:pure-token=) "
+     "destination-db:integer timeout:integer copy:pure-token=COPY@3.0.0? "
+     "replace:pure-token=REPLACE@3.0.0? authentication:oneof?(password:string=AUTH@4.0.7? "
+     "username_password:block=AUTH2@6.0.0?(username:string password:string)) "
+     "key:key#1=KEYS@3.0.6?*",
+     {.history = "3.0.0 Added the `COPY` and `REPLACE` options.\n"
+                 "3.0.6 Added the `KEYS` option.\n"
+                 "4.0.7 Added the `AUTH` option.\n"
+                 "6.0.0 Added the `AUTH2` option.\n"}},
     {"move", "Move a key to another database", "1.0.0", "generic", "O(1)", "key:key#0 db:integer"},
     {"object", "A container for object introspection commands", "2.2.3", "generic",
      "Depends on subcommand.", ""},
@@ -188,6 +202,12 @@ constexpr CommandDoc kDocs[] = {
      "different thread in order to reclaim memory, where N is the number of allocations the "
      "deleted objects where composed of.",
      "key:key#0*"},
+    // transactions (src/commands/multi.cpp)
+    {"discard", "Discard all commands issued after MULTI", "2.0.0", "transactions",
+     "O(N), when N is the number of queued commands", ""},
+    {"exec", "Execute all commands issued after MULTI", "1.2.0", "transactions",
+     "Depends on commands in the transaction", ""},
+    {"multi", "Mark the start of a transaction block", "1.2.0", "transactions", "O(1)", ""},
     // connection
     {"auth", "Authenticate to the server", "1.0.0", "connection",
      "O(N) where N is the number of passwords defined for the user",
@@ -493,6 +513,7 @@ struct ArgDoc {
     std::string_view type;
     std::string_view key_spec_index;
     std::string_view token;
+    bool has_token = false;
     std::string_view since;
     std::string_view deprecated_since;
     bool optional = false;
@@ -550,7 +571,10 @@ ArgDoc parse_arg(std::string_view item) {
         std::string_view value = item.substr(i + 1, end - i - 1);
         switch (c) {
             case '#': a.key_spec_index = value; break;
-            case '=': a.token = value; break;
+            case '=':
+                a.token = value;
+                a.has_token = true;  // MIGRATE's empty_string has the token ""
+                break;
             case '@': a.since = value; break;
             case '~': a.deprecated_since = value; break;
             case '?': a.optional = true; break;
@@ -575,7 +599,7 @@ void reply_args(resp::Reply& r, std::string_view list) {
         ArgDoc a = parse_arg(next_item(&list));
         bool has_flags = a.optional || a.multiple || a.multiple_token;
         bool has_nested = a.type == "oneof" || a.type == "block";
-        r.map(2 + !a.key_spec_index.empty() + !a.token.empty() + !a.since.empty() +
+        r.map(2 + !a.key_spec_index.empty() + a.has_token + !a.since.empty() +
               !a.deprecated_since.empty() + has_flags + has_nested);
         reply_pair(r, "name", a.name);
         reply_pair(r, "type", a.type);
@@ -585,7 +609,7 @@ void reply_args(resp::Reply& r, std::string_view list) {
             r.bulk("key_spec_index");
             r.integer(index);
         }
-        if (!a.token.empty()) reply_pair(r, "token", a.token);
+        if (a.has_token) reply_pair(r, "token", a.token);
         if (!a.since.empty()) reply_pair(r, "since", a.since);
         if (!a.deprecated_since.empty()) reply_pair(r, "deprecated_since", a.deprecated_since);
         if (has_flags) {

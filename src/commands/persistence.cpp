@@ -7,8 +7,8 @@
 //   RESTORE with a TTL already past    -> DEL key (UNLINK with lazyfree-lazy-server-del) when
 //                                         REPLACE deleted an old key; not propagated otherwise
 //
-// IDLETIME and FREQ are validated and accepted; the restored key starts with a fresh LRU/LFU
-// clock, since the keyspace has no call to set a clock to a given age.
+// IDLETIME sets the restored key's LRU clock (LRU policies) and FREQ its LFU counter (LFU
+// policies); the option of the other kind of policy is accepted and ignored, as in Redis.
 //
 // Loop thread only.
 #include "commands/persistence.h"
@@ -92,6 +92,10 @@ RestoreResult op_restore(const OpArgs& op, std::string_view key, uint16_t slot,
     }
     r.expire_at = ttl > 0 ? ttl : keyspace::kNoExpire;
     persistence::insert_value(op.db, key, std::move(value), r.expire_at, op.now_ms);
+    if (opts.idle >= 0 || opts.freq >= 0) {
+        keyspace::Entry* e = op.db.find(key, slot);
+        if (e != nullptr) op.db.set_access_clock(e, opts.idle, opts.freq, op.now_ms);
+    }
     r.outcome = RestoreOutcome::Restored;
     return r;
 }

@@ -1,6 +1,7 @@
 // The one place that lists every command family; the server builds its table from it.
 #include "commands/cluster.h"
 #include "commands/families.h"
+#include "commands/migrate.h"
 #include "commands/persistence.h"
 #include "commands/replication.h"
 #include "commands/server_families.h"
@@ -16,6 +17,8 @@ void register_all_commands(CommandTable& table) {
     commands::register_cluster_commands(table);
     commands::register_replication_commands(table);
     commands::register_persistence_commands(table);
+    commands::register_migrate_command(table);
+    commands::register_transaction_commands(table);
 }
 
 }  // namespace slotcache::server

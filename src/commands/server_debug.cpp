@@ -6,6 +6,8 @@
 #include <csignal>
 #include <cstdio>
 
+#include <xxhash.h>
+
 #include "commands/server_families.h"
 #include "common/crc16.h"
 #include "common/log.h"
@@ -74,6 +76,33 @@ void debug_object(CommandContext& ctx) {
     ctx.reply.simple(buf);
 }
 
+// DEBUG DIGEST-VALUE key...: 40 hex characters per key, all zeros for a missing key (Redis'
+// reply shape). redis-cli --cluster fix compares keys on two nodes with it (a DUMP would be
+// redirected on a node that does not serve the slot). The digest covers type and value, not the
+// TTL, as Redis'; it is XXH3 (128 + 32 bits), not Redis' SHA1 mix: only equality across nodes
+// of the same server matters.
+void debug_digest_value(CommandContext& ctx) {
+    ctx.reply.array(ctx.args.size() - 2);
+    char buf[keyspace::kIntBufLen];
+    for (size_t i = 2; i < ctx.args.size(); i++) {
+        uint16_t slot = key_slot(ctx.args[i]);
+        keyspace::Entry* e = ctx.db.lookup(ctx.args[i], slot, ctx.now_ms, keyspace::kLookupNoTouch);
+        if (e == nullptr) {
+            ctx.reply.simple(std::string(40, '0'));
+            continue;
+        }
+        std::string data = e->is_string() ? "string:" : "other:";
+        data += e->is_string() ? e->string_value(buf) : std::string_view();
+        XXH128_hash_t h = XXH3_128bits(data.data(), data.size());
+        uint32_t tail = static_cast<uint32_t>(XXH3_64bits_withSeed(data.data(), data.size(), 1));
+        char hex[41];
+        snprintf(hex, sizeof(hex), "%016llx%016llx%08x",
+                 static_cast<unsigned long long>(h.high64),
+                 static_cast<unsigned long long>(h.low64), tail);
+        ctx.reply.simple(hex);
+    }
+}
+
 void debug_command(CommandContext& ctx) {
     if (!debug_allowed(ctx)) return;
     const auto& a = ctx.args;
@@ -93,12 +122,16 @@ void debug_command(CommandContext& ctx) {
         debug_populate(ctx);
     } else if (iequals(sub, "object") && a.size() == 3) {
         debug_object(ctx);
+    } else if (iequals(sub, "digest-value")) {
+        debug_digest_value(ctx);
     } else if (iequals(sub, "segfault")) {
         LOG_WARNING("DEBUG SEGFAULT requested: crashing on purpose.");
         raise(SIGSEGV);
     } else if (iequals(sub, "help")) {
         static const char* lines[] = {
             "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            "DIGEST-VALUE <key> [<key> ...]",
+            "    Output a hex signature of the values of all the specified keys.",
             "OBJECT <key>",
             "    Show low level info about the key and associated value.",
             "POPULATE <count> [<prefix>] [<size>]",

@@ -66,17 +66,22 @@ void reply_categories(resp::Reply& r, const CommandDef& c) {
 }
 
 void reply_key_specs(resp::Reply& r, const CommandDef& c) {
+    if (c.key_specs != nullptr) {
+        c.key_specs(r);
+        return;
+    }
+    // A set in RESP3, as Redis' addReplyCommandKeySpecs.
     if (c.first_key <= 0) {
-        r.array(0);
+        r.set(0);
         return;
     }
     bool write = (c.flags & server::kCmdWrite) != 0;
-    r.array(1);
+    r.set(1);
     r.map(3);
     r.bulk("flags");
     r.set(2);
     r.simple(write ? "RW" : "RO");
-    r.simple(write ? "UPDATE" : "ACCESS");
+    r.simple(write ? "update" : "access");
     r.bulk("begin_search");
     r.map(2);
     r.bulk("type");
@@ -110,7 +115,12 @@ void reply_command_info(resp::Reply& r, const CommandDef& c) {
     reply_categories(r, c);
     r.set(0);
     reply_key_specs(r, c);
-    r.array(c.subcommands.size());
+    // Redis' addReplyCommandSubCommands: an empty set, or an array of the subcommands.
+    if (c.subcommands.empty()) {
+        r.set(0);
+    } else {
+        r.array(c.subcommands.size());
+    }
     for (const auto& sub : c.subcommands) reply_command_info(r, sub);
 }
 

@@ -89,6 +89,21 @@ void Db::touch(Entry* e, int64_t now_ms) {
     }
 }
 
+bool Db::set_access_clock(Entry* e, long long idle_s, long long freq, int64_t now_ms) {
+    if (owner_->lfu_mode()) {
+        if (freq < 0) return false;
+        e->lru = (lfu_minutes(now_ms) << 8) | static_cast<uint32_t>(freq & 0xff);
+        return true;
+    }
+    if (idle_s < 0) return false;
+    long long clock = lru_clock(now_ms);
+    static_assert(kLruClockResolutionMs == 1000, "IDLETIME is in seconds, one clock tick each");
+    long long at = clock - idle_s;
+    if (at < 0) at = (clock + kLruClockMax / 2) % kLruClockMax;
+    e->lru = static_cast<uint32_t>(at);
+    return true;
+}
+
 uint64_t Db::idle_ms(const Entry* e, int64_t now_ms) const {
     return lru_idle_ms(e->lru, lru_clock(now_ms));
 }

@@ -205,6 +205,11 @@ public:
     uint8_t lfu_frequency(const Entry* e, int64_t now_ms) const;
     // Updates e's clock as an access (lookup does it; TOUCH and writes through find() call it).
     void touch(Entry* e, int64_t now_ms);
+    // RESTORE IDLETIME / FREQ (Redis' objectSetLRUOrLFU). LFU mode: freq >= 0 becomes the
+    // counter, dated now. LRU mode: idle_s >= 0 dates the last access idle_s seconds back (an
+    // idle time beyond the 24-bit clock's reach lands half a wrap away, as in Redis). The option
+    // of the other mode is ignored; -1 means not given. True when the clock was set.
+    bool set_access_clock(Entry* e, long long idle_s, long long freq, int64_t now_ms);
 
     // ---- internal, used by Keyspace's cycles (expire.cpp, eviction.cpp) ------------------
     // Incremental rehash of this Db's resizing tables for up to budget_us; true if work remains.

@@ -30,6 +30,7 @@ std::string Client::describe(int64_t now_ms) const {
     // Redis' order (catClientInfoString).
     if (has_flag(kClientReplica)) flags += 'S';
     if (has_flag(kClientMaster)) flags += 'M';
+    if (multi) flags += 'x';
     if (has_flag(kClientPausedByCommand | kClientBlocked)) flags += 'b';
     if (has_flag(kClientCloseAfterReply)) flags += 'c';
     if (has_flag(kClientUnixSocket)) flags += 'U';
@@ -48,14 +49,15 @@ std::string Client::describe(int64_t now_ms) const {
     char buf[1024];
     snprintf(buf, sizeof(buf),
              "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=0 "
-             "psub=0 ssub=0 multi=-1 qbuf=%zu qbuf-free=%zu argv-mem=0 multi-mem=0 rbs=%zu "
+             "psub=0 ssub=0 multi=%d qbuf=%zu qbuf-free=%zu argv-mem=0 multi-mem=0 rbs=%zu "
              "rbp=%zu obl=%zu oll=%zu omem=%zu tot-mem=%zu events=r cmd=%s user=%s "
              "redir=-1 resp=%d",
              static_cast<unsigned long long>(id_), addr.c_str(), laddr.c_str(), fd, name.c_str(),
              static_cast<long long>((now_ms - ctime_ms) / 1000),
              static_cast<long long>((now_ms - last_interaction_ms) / 1000), flags.c_str(), db,
-             qbuf, qbuf_free, conn_ ? conn_->input_capacity() : 0,
-             conn_ ? conn_->input_capacity() : 0, obl, oll, omem,
+             multi ? static_cast<int>(multi->commands.size()) : -1, qbuf, qbuf_free,
+             conn_ ? conn_->input_capacity() : 0, conn_ ? conn_->input_capacity() : 0, obl, oll,
+             omem,
              (conn_ ? conn_->input_capacity() + conn_->out().allocated() : 0) +
                  sizeof(Client) + sizeof(net::Connection),
              cmd.c_str(), has_flag(kClientMaster) ? "(superuser)" : "default", proto);

@@ -9,7 +9,9 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "net/connection.h"
 #include "resp/parser.h"
@@ -66,6 +68,13 @@ public:
     const CommandDef* last_cmd = nullptr;
     uint64_t commands_processed = 0;
     int64_t obuf_soft_since_ms = 0;  // when the output first passed the soft limit (0: below)
+    // MULTI: the commands queued for EXEC (copied: the read buffer moves on) and whether one
+    // was refused while queueing (EXEC then aborts). Null outside a transaction.
+    struct MultiState {
+        std::vector<std::vector<std::string>> commands;
+        bool dirty = false;
+    };
+    std::unique_ptr<MultiState> multi;
     // REPLCONF sent before SYNC/PSYNC (the replica link takes them over).
     int repl_listening_port = 0;
     uint32_t repl_capa = 0;

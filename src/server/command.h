@@ -83,6 +83,9 @@ using CommandHandler = void (*)(CommandContext& ctx);
 // For kCmdMovableKeys commands: the indexes of the keys in args (into *out). Returns false
 // on a syntax error that the handler will report itself.
 using KeysFinder = bool (*)(const std::vector<std::string_view>& args, std::vector<int>* out);
+// For commands whose COMMAND INFO key specifications are not the one range that first_key,
+// last_key and step describe (MIGRATE): writes the whole "key specifications" array.
+using KeySpecsWriter = void (*)(resp::Reply& r);
 
 struct CommandDef {
     std::string name;  // lowercase; "config|get" for a subcommand
@@ -94,6 +97,7 @@ struct CommandDef {
     CommandHandler handler;
     std::string acl_categories;  // space separated, without '@': "write string slow"
     KeysFinder keys = nullptr;
+    KeySpecsWriter key_specs = nullptr;
     std::vector<CommandDef> subcommands;
     // Filled in by CommandTable: cumulative statistics for INFO commandstats.
     mutable uint64_t calls = 0;

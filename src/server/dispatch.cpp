@@ -5,18 +5,26 @@
 //   2. unknown subcommand              -> ERR unknown subcommand '<sub>'. Try <CMD> HELP.
 //   3. wrong arity                     -> ERR wrong number of arguments for '<name>' command
 //   4. not authenticated               -> NOAUTH Authentication required.
-//   5. CLIENT PAUSE covers the command -> not run now: the client is parked with its input
+//      in MULTI, a no_multi command, MIGRATE or WAIT -> ERR Command not allowed inside a
+//      transaction
+//   5. a MIGRATE in flight holds one of the command's keys (or the command is a keyless
+//      write)                         -> not run now: parked like a paused client until the
+//                                         keys are released (key_holds.cpp)
+//   6. cluster routing: MOVED, ASK, TRYAGAIN, CROSSSLOT, CLUSTERDOWN (cluster/routing.h)
+//   7. CLIENT PAUSE covers the command -> not run now: the client is parked with its input
 //                                         unconsumed and resumes when the pause ends
-//   6. a failed BGSAVE with save points and stop-writes-on-bgsave-error -> MISCONF ... for
+//   8. a failed BGSAVE with save points and stop-writes-on-bgsave-error -> MISCONF ... for
 //      writes and PING, until a save succeeds
-//   7. replication: a write on a read-only replica -> READONLY ...; the master link down
+//   9. replication: a write on a read-only replica -> READONLY ...; the master link down
 //      with replica-serve-stale-data no -> MASTERDOWN ...; a write on a master with fewer
 //      good replicas than min-replicas-to-write -> NOREPLICAS ...
-//   8. over maxmemory, nothing to evict, and the command may grow memory -> OOM ...
-//   9. otherwise the handler runs; its time feeds commandstats and the slowlog, and a write
+//  10. over maxmemory, nothing to evict, and the command may grow memory -> OOM ...
+//  11. in MULTI, anything but EXEC/DISCARD/MULTI/QUIT/RESET is queued (+QUEUED); a refusal
+//      above marks the transaction, and EXEC then answers EXECABORT (multi.cpp)
+//  12. otherwise the handler runs; its time feeds commandstats and the slowlog, and a write
 //      that changed the dataset is propagated to the backlog and the replicas.
 //
-// The master client (this node's master, executing the replication stream) skips 4-8 and
+// The master client (this node's master, executing the replication stream) skips 4-11 and
 // gets no replies (they go to a scratch buffer); the bytes of each command it runs are
 // proxied verbatim to this node's own backlog and replicas, which keeps the offsets equal.
 //
@@ -169,19 +177,15 @@ bool Server::check_query_limits(Client& c) {
     return true;
 }
 
-bool Server::reject_by_cluster(Client& c, const CommandDef& cmd,
-                               const std::vector<std::string_view>& args, resp::Reply& reply) {
-    // ASKING lasts for exactly one command (Redis' resetClient).
-    bool asking = c.has_flag(kClientAsking);
-    if (&cmd != asking_cmd_) c.clear_flag(kClientAsking);
-    bool has_keys = cmd.first_key > 0 || (cmd.flags & kCmdMovableKeys);
-    if (!has_keys) return false;
-    if (!CommandTable::get_keys(cmd, args, &key_idx_) || key_idx_.empty()) return false;
+cluster::RouteResult Server::route(Client& c, const std::vector<std::string_view>& args,
+                                   const std::vector<int>& key_indexes, bool is_write,
+                                   const CommandDef* cmd, bool asking) {
     cluster::RouteQuery q;
     q.args = &args;
-    q.key_indexes = &key_idx_;
-    q.is_write = (cmd.flags & kCmdWrite) != 0;
-    q.asking_flag_command = (cmd.flags & kCmdAsking) != 0;
+    q.key_indexes = &key_indexes;
+    q.is_write = is_write;
+    q.asking_flag_command = cmd != nullptr && (cmd->flags & kCmdAsking) != 0;
+    q.migrate_command = cmd != nullptr && cmd == migrate_cmd_;
     q.client_asking = asking;
     q.client_readonly = c.has_flag(kClientReadonly);
     q.allow_reads_when_down = cfg().cluster_allow_reads_when_down;
@@ -191,10 +195,51 @@ bool Server::reject_by_cluster(Client& c, const CommandDef& cmd,
         return db0.lookup(key, static_cast<uint16_t>(slot), now, keyspace::kLookupNoTouch) !=
                nullptr;
     };
-    cluster::RouteResult r = cluster::route_command(cluster_->state(), q);
+    return cluster::route_command(cluster_->state(), q);
+}
+
+bool Server::reject_by_cluster(Client& c, const CommandDef& cmd,
+                               const std::vector<std::string_view>& args, resp::Reply& reply) {
+    // ASKING lasts for exactly one command (Redis' resetClient).
+    bool asking = c.has_flag(kClientAsking);
+    if (&cmd != asking_cmd_) c.clear_flag(kClientAsking);
+    if (&cmd == exec_cmd_ && c.multi) return reject_exec_by_cluster(c, asking, reply);
+    bool has_keys = cmd.first_key > 0 || (cmd.flags & kCmdMovableKeys);
+    if (!has_keys) return false;
+    if (!CommandTable::get_keys(cmd, args, &key_idx_) || key_idx_.empty()) return false;
+    cluster::RouteResult r = route(c, args, key_idx_, (cmd.flags & kCmdWrite) != 0, &cmd, asking);
     if (r.route == cluster::Route::Here) return false;
     std::string addr = r.node ? cluster_->redirect_address(r.node) : std::string();
     reply.error(cluster::route_error(r, addr));
+    return true;
+}
+
+// EXEC routes the keys of every queued command together, as Redis' getNodeByQuery does over
+// the MULTI state: keys of different commands in different slots, or a slot that moved since
+// they were queued, abort the transaction.
+bool Server::reject_exec_by_cluster(Client& c, bool asking, resp::Reply& reply) {
+    std::vector<std::string_view> keys;
+    std::vector<std::string_view> args;
+    bool is_write = false;
+    for (const auto& argv : c.multi->commands) {
+        args.assign(argv.begin(), argv.end());
+        const CommandDef* cmd = commands_.find(args[0]);
+        if (cmd != nullptr && !cmd->subcommands.empty() && args.size() >= 2) {
+            cmd = commands_.resolve(cmd, args);
+        }
+        if (cmd == nullptr || !(cmd->first_key > 0 || (cmd->flags & kCmdMovableKeys))) continue;
+        is_write = is_write || (cmd->flags & kCmdWrite) != 0;
+        if (!CommandTable::get_keys(*cmd, args, &key_idx_)) continue;
+        for (int i : key_idx_) keys.push_back(argv[static_cast<size_t>(i)]);
+    }
+    if (keys.empty()) return false;
+    std::vector<int> idx(keys.size());
+    for (size_t i = 0; i < idx.size(); i++) idx[i] = static_cast<int>(i);
+    cluster::RouteResult r = route(c, keys, idx, is_write, nullptr, asking);
+    if (r.route == cluster::Route::Here) return false;
+    std::string addr = r.node ? cluster_->redirect_address(r.node) : std::string();
+    c.multi.reset();
+    reply.error("EXECABORT Transaction discarded because of: " + cluster::route_error(r, addr));
     return true;
 }
 
@@ -213,6 +258,12 @@ bool Server::reject_before_call(Client& c, const CommandDef& cmd,
     }
     if (!c.authenticated && !(cmd.flags & kCmdNoAuth)) {
         reply.error(err_text(Err::NoAuth));
+        return true;
+    }
+    // MIGRATE and WAIT answer later, which an EXEC cannot wait for (Redis runs both inside
+    // MULTI, blocking the server for MIGRATE); they are refused like no_multi commands.
+    if (c.multi && ((cmd.flags & kCmdNoMulti) || &cmd == migrate_cmd_ || &cmd == wait_cmd_)) {
+        reply.error("ERR Command not allowed inside a transaction");
         return true;
     }
     return false;
@@ -234,6 +285,7 @@ void Server::execute(Client& c, const std::vector<std::string_view>& args) {
     const CommandDef* cmd = commands_.find(args[0]);
     if (!cmd) {
         stats_.error_replies++;
+        flag_transaction(c);
         reply.error(unknown_command_error(args));
         return;
     }
@@ -241,6 +293,7 @@ void Server::execute(Client& c, const std::vector<std::string_view>& args) {
         const CommandDef* sub = commands_.resolve(cmd, args);
         if (!sub) {
             stats_.error_replies++;
+            flag_transaction(c);
             reply.error("ERR unknown subcommand '" + std::string(args[1].substr(0, 128)) +
                         "'. Try " + upper(args[0]) + " HELP.");
             return;
@@ -248,17 +301,20 @@ void Server::execute(Client& c, const std::vector<std::string_view>& args) {
         cmd = sub;
     }
     if (reject_before_call(c, *cmd, args, reply)) {
-        cmd->rejected_calls++;
-        stats_.error_replies++;
+        reject(c, *cmd);
         return;
     }
     if (from_master) {
         call(c, *cmd, args, reply);
         return;
     }
+    // Before routing, so that a waiting command keeps its ASKING for when it runs.
+    if (!held_keys_.empty() && must_wait_for_held_keys(c, *cmd, args)) {
+        wait_for_held_keys(c);
+        return;
+    }
     if (cluster_ && reject_by_cluster(c, *cmd, args, reply)) {
-        cmd->rejected_calls++;
-        stats_.error_replies++;
+        reject(c, *cmd);
         return;
     }
     if (must_wait_for_pause(*cmd)) {
@@ -267,26 +323,63 @@ void Server::execute(Client& c, const std::vector<std::string_view>& args) {
         paused_.push_back(&c);
         return;
     }
-    if (reject_by_disk_error(*cmd, reply)) {
-        cmd->rejected_calls++;
-        stats_.error_replies++;
-        return;
-    }
-    if (reject_by_replication(c, *cmd, reply)) {
-        cmd->rejected_calls++;
-        stats_.error_replies++;
+    if (reject_by_disk_error(*cmd, reply) || reject_by_replication(c, *cmd, reply)) {
+        reject(c, *cmd);
         return;
     }
     if (cfg().maxmemory > 0) {
         auto evicted = keyspace_.evict_if_needed(c.last_interaction_ms);
         if (!evicted.ok() && (cmd->flags & kCmdDenyOom)) {
-            cmd->rejected_calls++;
-            stats_.error_replies++;
+            reject(c, *cmd);
             reply.error(err_text(Err::Oom));
             return;
         }
     }
+    if (c.multi && !is_transaction_control(*cmd)) {
+        c.multi->commands.emplace_back(args.begin(), args.end());
+        reply.simple("QUEUED");
+        return;
+    }
     call(c, *cmd, args, reply);
+}
+
+void Server::reject(Client& c, const CommandDef& cmd) {
+    cmd.rejected_calls++;
+    stats_.error_replies++;
+    flag_transaction(c);
+}
+
+bool Server::is_transaction_control(const CommandDef& cmd) const {
+    return &cmd == exec_cmd_ || &cmd == discard_cmd_ || &cmd == multi_cmd_ ||
+           &cmd == quit_cmd_ || &cmd == reset_cmd_;
+}
+
+void Server::run_transaction(Client& c, resp::Reply& reply) {
+    std::unique_ptr<Client::MultiState> ms = std::move(c.multi);
+    if (ms->dirty) {
+        reply.error("EXECABORT Transaction discarded because of previous errors.");
+        return;
+    }
+    reply.array(ms->commands.size());
+    in_exec_ = true;
+    exec_multi_propagated_ = false;
+    std::vector<std::string_view> args;
+    for (const auto& argv : ms->commands) {
+        args.assign(argv.begin(), argv.end());
+        const CommandDef* cmd = commands_.find(args[0]);
+        if (cmd != nullptr && !cmd->subcommands.empty() && args.size() >= 2) {
+            cmd = commands_.resolve(cmd, args);
+        }
+        if (cmd == nullptr) {  // resolved when queued; only a renamed command could miss
+            reply.error(unknown_command_error(args));
+            continue;
+        }
+        call(c, *cmd, args, reply);
+    }
+    in_exec_ = false;
+    if (exec_multi_propagated_) {
+        repl_.propagate(exec_db_, std::vector<std::string_view>{"EXEC"});
+    }
 }
 
 void Server::call(Client& c, const CommandDef& cmd, const std::vector<std::string_view>& args,
@@ -309,7 +402,13 @@ void Server::call(Client& c, const CommandDef& cmd, const std::vector<std::strin
     c.commands_processed++;
     if ((ctx.dirty > 0 || ctx.force_propagate) && (cmd.flags & kCmdWrite) &&
         !c.has_flag(kClientMaster) && repl_.is_feeding()) {
+        // EXEC's writes reach replicas as one MULTI ... EXEC, opened by the first of them.
+        if (in_exec_ && !exec_multi_propagated_) {
+            repl_.propagate(ctx.db.id(), std::vector<std::string_view>{"MULTI"});
+            exec_multi_propagated_ = true;
+        }
         propagate(c, cmd, ctx);
+        exec_db_ = ctx.db.id();
     }
     // An error reply starts with '-' right where this command's reply began.
     if (reply_starts_with_error(reply.buffer(), out_before)) {

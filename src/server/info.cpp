@@ -167,7 +167,7 @@ void stats_section(Server& s, std::string& out) {
     auto pi = s.snapshotter().info(unix_ms());
     line(out, "latest_fork_usec:%lld", pi.latest_fork_usec);
     line(out, "total_forks:%llu", (unsigned long long)pi.total_forks);
-    line(out, "migrate_cached_sockets:0");
+    line(out, "migrate_cached_sockets:%zu", s.migrate_links().size());
     line(out, "slave_expires_tracked_keys:0");
     line(out, "active_defrag_hits:0");
     line(out, "total_error_replies:%llu", (unsigned long long)st.error_replies);

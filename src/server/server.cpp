@@ -65,6 +65,14 @@ Server::Server(config::Config& cfg)
     keyspace_.set_observer(this);
     asking_cmd_ = commands_.find("asking");
     ping_cmd_ = commands_.find("ping");
+    migrate_cmd_ = commands_.find("migrate");
+    wait_cmd_ = commands_.find("wait");
+    multi_cmd_ = commands_.find("multi");
+    exec_cmd_ = commands_.find("exec");
+    discard_cmd_ = commands_.find("discard");
+    quit_cmd_ = commands_.find("quit");
+    reset_cmd_ = commands_.find("reset");
+    migrate_links_ = std::make_unique<cluster::MigrateLinks>(loop_);
     if (cfg.values().cluster_enabled) {
         cluster_ = std::make_unique<cluster::Cluster>(loop_, cfg_, keyspace_);
         cluster_->set_host(this);
@@ -222,6 +230,7 @@ void Server::finish_shutdown() {
         cluster_->stop();
     }
     listeners_.close_all();
+    migrate_links_->close_all();
     for (auto& [id, c] : clients_) {
         c->conn().flush();
         c->close();
@@ -280,6 +289,9 @@ void Server::on_client_closed(Client* c) {
         if (p == c) p = nullptr;
     }
     for (auto& p : paused_) {
+        if (p == c) p = nullptr;
+    }
+    for (auto& p : key_waiters_) {
         if (p == c) p = nullptr;
     }
     stats_.net_input_bytes += c->conn().bytes_read();
@@ -388,6 +400,7 @@ void Server::cron() {
     if (pause_kind_ != PauseKind::None && now >= pause_until_ms_) unpause_clients();
     replication_cron(now);
     snapshotter_->cron(now);
+    migrate_links_->cron(now);
     close_idle_clients(now);
 }
 

@@ -18,12 +18,16 @@
 
 #include <uv.h>
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "cluster/cluster.h"
+#include "cluster/migrate_link.h"
+#include "cluster/routing.h"
 #include "config/config.h"
 #include "keyspace/keyspace.h"
 #include "net/listener.h"
@@ -99,6 +103,24 @@ public:
     void pause_clients(PauseKind kind, int64_t until_ms);
     void unpause_clients();
     PauseKind pause_kind() const { return pause_kind_; }
+
+    // ---- MIGRATE (key_holds.cpp) -----------------------------------------------------------
+    // The cached connections to MIGRATE targets.
+    cluster::MigrateLinks& migrate_links() { return *migrate_links_; }
+    // Keys a MIGRATE is moving: until released, a command naming one of them (in any db), or a
+    // keyless write, waits with its input unconsumed and runs again once they are released.
+    // Holds count: a key held twice needs two releases.
+    void hold_keys(const std::vector<std::string>& keys);
+    void release_keys(const std::vector<std::string>& keys);
+    // A command whose reply comes later (MIGRATE): c's input stops after this command until
+    // unblock_client, which the caller invokes after writing the reply.
+    void block_client(Client& c) { c.set_flag(kClientBlocked); }
+    void unblock_client(Client& c);
+
+    // ---- MULTI / EXEC (dispatch.cpp) --------------------------------------------------------
+    // EXEC: runs c's queued commands, replying an array of their replies, or EXECABORT when
+    // one was refused while queueing. Leaves c out of MULTI.
+    void run_transaction(Client& c, resp::Reply& reply);
 
     // DEBUG SET-ACTIVE-EXPIRE.
     void set_active_expire(bool on) { active_expire_ = on; }
@@ -185,8 +207,21 @@ private:
     static void on_sync_pipe_read(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf);
     bool load_snapshot_at_startup();
     bool check_query_limits(Client& c);
+    bool must_wait_for_held_keys(Client& c, const CommandDef& cmd,
+                                 const std::vector<std::string_view>& args);
+    void wait_for_held_keys(Client& c);
     bool reject_by_cluster(Client& c, const CommandDef& cmd,
                            const std::vector<std::string_view>& args, resp::Reply& reply);
+    bool reject_exec_by_cluster(Client& c, bool asking, resp::Reply& reply);
+    cluster::RouteResult route(Client& c, const std::vector<std::string_view>& args,
+                               const std::vector<int>& key_indexes, bool is_write,
+                               const CommandDef* cmd, bool asking);
+    // A refused command: counted, and a MULTI in progress is marked to abort at EXEC.
+    void reject(Client& c, const CommandDef& cmd);
+    static void flag_transaction(Client& c) {
+        if (c.multi) c.multi->dirty = true;
+    }
+    bool is_transaction_control(const CommandDef& cmd) const;
     size_t output_pause_threshold() const;
     void flush_pending_writes();
     void cron();
@@ -212,6 +247,27 @@ private:
     int64_t last_cluster_cron_ms_ = 0;
     const CommandDef* asking_cmd_ = nullptr;
     const CommandDef* ping_cmd_ = nullptr;  // refused with MISCONF like a write
+    const CommandDef* migrate_cmd_ = nullptr;  // works in an open slot whoever owns it
+    const CommandDef* wait_cmd_ = nullptr;
+    // Not queued inside MULTI.
+    const CommandDef* multi_cmd_ = nullptr;
+    const CommandDef* exec_cmd_ = nullptr;
+    const CommandDef* discard_cmd_ = nullptr;
+    const CommandDef* quit_cmd_ = nullptr;
+    const CommandDef* reset_cmd_ = nullptr;
+    // EXEC in progress: its first propagated write opens a MULTI for the replicas.
+    bool in_exec_ = false;
+    bool exec_multi_propagated_ = false;
+    int exec_db_ = 0;
+
+    // MIGRATE: the links to targets, the keys in flight and the clients waiting for them.
+    struct KeyHash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    std::unique_ptr<cluster::MigrateLinks> migrate_links_;
+    std::unordered_map<std::string, uint32_t, KeyHash, std::equal_to<>> held_keys_;
+    std::vector<Client*> key_waiters_;
 
     std::unordered_map<uint64_t, Client*> clients_;
     std::vector<Client*> pending_write_;

@@ -332,3 +332,21 @@ TEST_CASE("wrongtype: generic commands work on any type, WRONGTYPE text") {
           error("WRONGTYPE Operation against a key holding the wrong kind of value"));
     CHECK(c.cmd({"DEL", "l2"}) == integer(1));
 }
+
+TEST_CASE("debug digest-value: equal values equal digests, missing keys all zeros") {
+    ServerProcess s;
+    Conn c = s.connect();
+    CHECK(c.cmd({"SET", "a", "same"}) == ok());
+    CHECK(c.cmd({"SET", "b", "same"}) == ok());
+    CHECK(c.cmd({"SET", "c", "other"}) == ok());
+    CHECK(c.cmd({"SET", "n", "12345"}) == ok());  // integer-encoded
+    CHECK(c.cmd({"SET", "m", "12345 "}) == ok());
+    Reply r = c.cmd({"DEBUG", "DIGEST-VALUE", "a", "b", "c", "missing", "n", "m"});
+    REQUIRE(r.elements.size() == 6);
+    for (const auto& e : r.elements) CHECK(e.str.size() == 40);
+    CHECK(r.elements[0] == r.elements[1]);
+    CHECK_FALSE(r.elements[0] == r.elements[2]);
+    CHECK(r.elements[3].str == std::string(40, '0'));
+    CHECK_FALSE(r.elements[4] == r.elements[5]);
+    CHECK(c.cmd({"DEBUG", "DIGEST-VALUE"}) == array({}));
+}

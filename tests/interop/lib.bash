@@ -9,7 +9,7 @@
 # Rejected: a shared Python harness for the shell suites (the shell suites exist to drive the
 # real command-line tools exactly as a user types them).
 # Invariants: only pids recorded in INTEROP_PIDS are ever signalled; every port is in the
-# caller's range (interop suites use 12000-12699).
+# caller's range (interop suites use 12000-12699 and 13300-13499).
 
 INTEROP_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SERVER=${SLOTCACHE_SERVER:-$INTEROP_REPO/src/slotcache-server}

@@ -5,7 +5,8 @@
 # What: (1) keys of every string encoding (small and large integers, LZF-compressible and
 # incompressible strings, a binary value, TTLs, a second Db) SAVEd by the server under test
 # load into redis-server with the same values and PEXPIRETIMEs; (2) a file redis-server SAVEs
-# loads at the start of the server under test; (3) DUMP payloads RESTORE in both directions;
+# loads at the start of the server under test; (3) DUMP payloads RESTORE in both directions, and
+# MIGRATE moves keys (with a TTL, into another db) both ways;
 # (4) a BGSAVE file loads into redis-server (dbfilename is a protected config: BGSAVE rewrites
 # the same file, after the start-up check of step 2 read it).
 # Approach: both servers read and write the same directory per step; values are compared as
@@ -121,6 +122,16 @@ if start_redis $R "$DIR" ours.rdb; then
     cli $S --raw dump int8 | head -c -1 >"$INTEROP_TMP/p3"
     check_eq "redis RESTOREs our integer payload" "OK 100" \
         "$(cli $R -x restore fromus8 0 <"$INTEROP_TMP/p3") $(cli $R get fromus8)"
+
+    # --- 3c. MIGRATE both ways: our RESTOREs into redis, redis' into the server under test ---
+    cli $S set mig:a "$RAND" >/dev/null
+    cli $S set mig:b 12345 px 100000 >/dev/null
+    check_eq "MIGRATE KEYS into redis-server" "OK" "$(cli $S migrate 127.0.0.1 $R "" 4 5000 keys mig:a mig:b)"
+    check_eq "redis: migrated values, in db 4" "$RAND 12345" "$(cli $R -n 4 get mig:a) $(cli $R -n 4 get mig:b)"
+    check_match "redis: migrated TTL" '^(99[0-9]{3}|100000)$' "$(cli $R -n 4 pttl mig:b)"
+    check_eq "the migrated keys left the server under test" "0" "$(cli $S exists mig:a mig:b)"
+    check_eq "redis MIGRATEs them back (COPY)" "OK" "$(cli $R -n 4 migrate 127.0.0.1 $S "" 0 5000 copy keys mig:a mig:b)"
+    check_eq "back in the server under test" "$RAND 12345" "$(cli $S get mig:a) $(cli $S get mig:b)"
 
     # --- 2. redis saves; the server under test loads it at start-up ---
     cli $R -n 5 set redis5 five >/dev/null

@@ -148,6 +148,26 @@ TEST_CASE("nodes.conf: writing again replaces the file") {
     CHECK(read_file(path).ends_with("vars currentEpoch 8 lastVoteEpoch 6\n"));
 }
 
+TEST_CASE("nodes.conf: a save without fsync rewrites in place; a shorter text loads the same") {
+    TempDir dir;
+    ClusterState st;
+    build(st);
+    std::string path = dir.file("nodes.conf");
+    std::string err;
+    REQUIRE(write_nodes_conf(path, st, &err, false));
+    CHECK(read_file(path) == kExpected);
+    // The migrating mark goes away: the text shrinks, the file is truncated to it.
+    st.migrating_to[5] = nullptr;
+    REQUIRE(write_nodes_conf(path, st, &err, false));
+    CHECK(read_file(path) == nodes_conf_text(st));
+    CHECK_FALSE(access((path + ".tmp-" + std::to_string(getpid())).c_str(), F_OK) == 0);
+    // What a crash between the write and the truncate would leave: the new text then newlines.
+    std::string padded = nodes_conf_text(st) + std::string(40, '\n');
+    ClusterState loaded;
+    REQUIRE(parse_nodes_conf(padded, loaded, 1000, &err));
+    CHECK(nodes_conf_text(loaded) == nodes_conf_text(st));
+}
+
 TEST_CASE("nodes.conf: a write into a missing directory fails with the path and errno text") {
     ClusterState st;
     std::string err;

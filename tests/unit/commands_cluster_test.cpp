@@ -305,3 +305,22 @@ TEST_CASE("apply_setslot NODE to another node while importing keeps the import m
     CHECK(f.st.importing_from[13] == f.b);
     CHECK_FALSE(e.closed_import);
 }
+
+TEST_CASE("apply_setslot NODE giving away my last slot reports it (I become the new owner's "
+          "replica)") {
+    Fixture f;
+    REQUIRE(f.st.add_slot(f.me, 20));
+    REQUIRE(f.st.add_slot(f.me, 21));
+    SetSlotEffect e = apply_setslot(f.st, SetSlotRequest{20, SetSlotAction::Node, f.b}, 0);
+    CHECK_FALSE(e.lost_last_slot);
+    e = apply_setslot(f.st, SetSlotRequest{21, SetSlotAction::Node, f.b}, 0);
+    CHECK(e.lost_last_slot);
+    CHECK(f.me->num_slots == 0);
+    // A slot that was not mine, or that stays mine, loses nothing.
+    REQUIRE(f.st.add_slot(f.c, 22));
+    e = apply_setslot(f.st, SetSlotRequest{22, SetSlotAction::Node, f.b}, 0);
+    CHECK_FALSE(e.lost_last_slot);
+    f.st.importing_from[23] = f.b;
+    e = apply_setslot(f.st, SetSlotRequest{23, SetSlotAction::Node, f.me}, 0);
+    CHECK_FALSE(e.lost_last_slot);
+}
