@@ -311,10 +311,9 @@ std::string Cluster::manual_failover(bool force, bool takeover) {
 }
 
 void Cluster::handle_replica_migration(int64_t now) {
-    if (!cfg().cluster_allow_replica_migration || !myself()->is_replica()) {
-        // Still keep the orphan timers current for a later decision.
-        if (myself()->is_master()) return;
-    }
+    // Masters never migrate. A replica keeps the orphan timers current even when migration is
+    // off, so that turning it on acts on the real orphan ages.
+    if (myself()->is_master()) return;
     Node* target =
         replica_migration_target(state_, now, static_cast<int>(cfg().cluster_migration_barrier));
     if (target == nullptr || !cfg().cluster_allow_replica_migration) return;
