@@ -72,6 +72,9 @@ BenchTest make_test(std::string name, const std::vector<std::string>& argv) {
          p = t.wire.find(kRandInt, p + kRandIntLen)) {
         t.rand_offsets.push_back(p);
     }
+    for (size_t p = t.wire.find("{tag}"); p != std::string::npos; p = t.wire.find("{tag}", p + 5)) {
+        t.tag_offsets.push_back(p + 1);
+    }
     return t;
 }
 
@@ -104,6 +107,8 @@ BenchParse parse_bench_options(const std::vector<std::string>& args) {
             o.quiet = true;
         } else if (a == "--csv") {
             o.csv = true;
+        } else if (a == "--cluster") {
+            o.cluster = true;
         } else if (!a.empty() && a[0] == '-') {
             out.action = BenchAction::Error;
             out.error = "Invalid option \"" + a + "\" or option argument missing";
@@ -141,19 +146,27 @@ std::vector<BenchTest> plan_tests(const BenchOptions& o) {
         const char* name;
         std::vector<std::string> argv;
     };
+    // redis-benchmark's keys; in cluster mode each key name gets ":{tag}" after its stem.
+    const std::string tag = o.cluster ? ":{tag}" : "";
+    const std::string key = "key" + tag + ":__rand_int__";
+    const std::string counter = "counter" + tag + ":__rand_int__";
+    const std::string list = "mylist" + tag;
+    const std::string set = "myset" + tag;
+    const std::string hash = "myhash" + tag;
+    const std::string zset = "myzset" + tag;
     const Simple simple[] = {
-        {"set", "SET", {"SET", "key:__rand_int__", data}},
-        {"get", "GET", {"GET", "key:__rand_int__"}},
-        {"incr", "INCR", {"INCR", "counter:__rand_int__"}},
-        {"lpush", "LPUSH", {"LPUSH", "mylist", data}},
-        {"rpush", "RPUSH", {"RPUSH", "mylist", data}},
-        {"lpop", "LPOP", {"LPOP", "mylist"}},
-        {"rpop", "RPOP", {"RPOP", "mylist"}},
-        {"sadd", "SADD", {"SADD", "myset", "element:__rand_int__"}},
-        {"hset", "HSET", {"HSET", "myhash", "element:__rand_int__", data}},
-        {"spop", "SPOP", {"SPOP", "myset"}},
-        {"zadd", "ZADD", {"ZADD", "myzset", "0", "element:__rand_int__"}},
-        {"zpopmin", "ZPOPMIN", {"ZPOPMIN", "myzset"}},
+        {"set", "SET", {"SET", key, data}},
+        {"get", "GET", {"GET", key}},
+        {"incr", "INCR", {"INCR", counter}},
+        {"lpush", "LPUSH", {"LPUSH", list, data}},
+        {"rpush", "RPUSH", {"RPUSH", list, data}},
+        {"lpop", "LPOP", {"LPOP", list}},
+        {"rpop", "RPOP", {"RPOP", list}},
+        {"sadd", "SADD", {"SADD", set, "element:__rand_int__"}},
+        {"hset", "HSET", {"HSET", hash, "element:__rand_int__", data}},
+        {"spop", "SPOP", {"SPOP", set}},
+        {"zadd", "ZADD", {"ZADD", zset, "0", "element:__rand_int__"}},
+        {"zpopmin", "ZPOPMIN", {"ZPOPMIN", zset}},
     };
     for (const Simple& s : simple) {
         if (selected(o, s.selector)) {
@@ -163,7 +176,7 @@ std::vector<BenchTest> plan_tests(const BenchOptions& o) {
     if (selected(o, "mset")) {
         std::vector<std::string> argv = {"MSET"};
         for (int k = 0; k < 10; k++) {
-            argv.push_back("key:__rand_int__");
+            argv.push_back(key);
             argv.push_back(data);
         }
         tests.push_back(make_test("MSET (10 keys)", argv));
@@ -280,6 +293,8 @@ std::string bench_usage() {
            " -P <numreq>        Pipeline <numreq> requests. Default 1 (no pipeline).\n"
            " -q                 Quiet. Just show query/sec values\n"
            " --csv              Output in CSV format\n"
+           " --cluster          Enable cluster mode: each client is bound to a master and\n"
+           "                    puts a {hash tag} of one of its slots into its keys.\n"
            " -t <tests>         Only run the comma separated list of tests. The test\n"
            "                    names are the same as the ones produced as output.\n"
            " --consistency      Run the consistency checker instead of the benchmark\n"

@@ -27,6 +27,7 @@ struct BenchOptions {
     std::string tests;            // -t, lowercased: "" means every test
     bool quiet = false;           // -q
     bool csv = false;             // --csv
+    bool cluster = false;         // --cluster: keys carry a {tag} of the client's master
     int threads = 0;              // --threads: accepted, one event loop serves every client
     std::vector<std::string> command;  // a command given after the options replaces the tests
 };
@@ -47,12 +48,14 @@ struct BenchTest {
     std::string name;               // "SET", "PING_INLINE", "MSET (10 keys)", ...
     std::string wire;               // one request as sent (RESP, or inline for PING_INLINE)
     std::vector<size_t> rand_offsets;  // where each "__rand_int__" placeholder starts in wire
+    std::vector<size_t> tag_offsets;   // where each "{tag}" placeholder's "tag" starts in wire
 };
 
 // The tests the options select, in redis-benchmark's order: PING_INLINE, PING_MBULK, SET, GET,
 // INCR, LPUSH, RPUSH, LPOP, RPOP, SADD, HSET, SPOP, ZADD, ZPOPMIN, MSET (10 keys); or the one
 // command given on the command line. -t names are matched case-insensitively; "ping" selects
-// both PING tests.
+// both PING tests. With --cluster every key gets ":{tag}" ("key:{tag}:__rand_int__",
+// "mylist:{tag}"), as redis-benchmark builds them; "{tag}" in a command line is replaced too.
 std::vector<BenchTest> plan_tests(const BenchOptions& o);
 
 inline constexpr size_t kRandIntLen = 12;  // "__rand_int__" and its zero-padded replacement

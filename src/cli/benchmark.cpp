@@ -13,6 +13,12 @@
 // is rewritten (__rand_int__) only when the previous batch is fully answered, hence fully
 // written. Clients are heap objects whose handles are closed before they are freed.
 //
+// --cluster (bench_cluster.h): client i is bound to master i % masters and writes its master's
+// slot tag into its batch; a MOVED or ASK reply re-reads CLUSTER SLOTS (once per wave: a client
+// that was tagged before the last reload only re-tags) and the client re-tags before its next
+// batch, as redis-benchmark does. Error replies are counted and reported on stderr so that the
+// stdout formats stay redis-benchmark's.
+//
 // Main thread; the loop runs only inside run_test().
 #include "cli/benchmark.h"
 
@@ -21,9 +27,11 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <thread>
 #include <string>
 #include <vector>
 
+#include "cli/bench_cluster.h"
 #include "cli/bench_plan.h"
 #include "cli/connection.h"
 #include "cli/consistency.h"
@@ -50,6 +58,8 @@ struct Client {
     size_t skip = 0;      // prefix replies still to discard
     size_t pending = 0;   // replies of the current batch still expected
     uint64_t batch_start_ns = 0;
+    int master = -1;            // --cluster: index in Run::cluster->masters
+    long long tag_version = -1;  // the slot map version its batch's tag was taken from
     bool writing = false;
     bool send_when_written = false;
     bool closed = false;
@@ -59,8 +69,18 @@ struct Client {
     uv_handle_t* handle() { return reinterpret_cast<uv_handle_t*>(&h); }
 };
 
+// --cluster's state, kept across tests: redis-benchmark too keeps the slots it re-read.
+struct ClusterRun {
+    std::vector<BenchMaster> masters;
+    std::vector<sockaddr_storage> addrs;  // by master
+    BenchConnectOptions auth;
+    std::string seed_host;
+    long long version = 0;  // bumped by each reload of the slot map
+};
+
 struct Run {
     const BenchOptions* opts = nullptr;
+    ClusterRun* cluster = nullptr;
     const BenchTest* test = nullptr;
     uv_loop_t* loop = nullptr;
     std::vector<std::unique_ptr<Client>> clients;
@@ -69,6 +89,9 @@ struct Run {
     std::vector<uint32_t> latencies_us;
     std::string fatal;          // a connection error: the test (and the program) stops
     bool reported_error = false;
+    long long errors = 0;     // error replies
+    long long redirects = 0;  // of which MOVED / ASK
+    long long reloads = 0;
     size_t open = 0;
 };
 
@@ -134,9 +157,23 @@ void send_batch(Client* c) {
         close_client(c);
         return;
     }
+    const size_t one = run->test->wire.size();
+    if (run->cluster != nullptr && c->tag_version != run->cluster->version) {
+        const BenchMaster& m = run->cluster->masters[static_cast<size_t>(c->master)];
+        if (m.slots.empty()) {
+            abort_run(run, "Cluster node " + m.addr() + " serves no slot any more");
+            return;
+        }
+        const std::string& tag = slot_tag(m.slots.front());
+        for (size_t k = 0; k < static_cast<size_t>(run->opts->pipeline); k++) {
+            for (size_t off : run->test->tag_offsets) {
+                std::memcpy(&c->batch[k * one + off], tag.data(), kSlotTagLen);
+            }
+        }
+        c->tag_version = run->cluster->version;
+    }
     const size_t n = static_cast<size_t>(std::min<long long>(left, run->opts->pipeline));
     run->issued += static_cast<long long>(n);
-    const size_t one = run->test->wire.size();
     if (run->opts->keyspace > 0) {
         for (size_t k = 0; k < n; k++) {
             for (size_t off : run->test->rand_offsets) {
@@ -150,6 +187,47 @@ void send_batch(Client* c) {
     write_bytes(c, c->batch.data(), n * one);
 }
 
+// redis-benchmark's answer to an error reply: MOVED / ASK reload the slot map (once for all the
+// clients tagged from the same map), CLUSTERDOWN waits a second first; any other error is shown
+// once. Every error is counted.
+void on_error_reply(Client* c, const std::string& text) {
+    Run* run = c->run;
+    run->errors++;
+    ClusterRun* cl = run->cluster;
+    const bool redirect = text.rfind("MOVED ", 0) == 0 || text.rfind("ASK ", 0) == 0;
+    const bool down = text.rfind("CLUSTERDOWN", 0) == 0;
+    if (cl == nullptr || (!redirect && !down)) {
+        if (!run->reported_error) {
+            run->reported_error = true;
+            if (cl != nullptr) {
+                std::fprintf(stderr, "Error from server %s: %s\n",
+                             cl->masters[static_cast<size_t>(c->master)].addr().c_str(),
+                             text.c_str());
+            } else {
+                std::fprintf(stderr, "Error from server: %s\n", text.c_str());
+            }
+        }
+        return;
+    }
+    run->redirects += redirect ? 1 : 0;
+    if (c->tag_version != cl->version) {
+        return;  // the map was re-read since this client's batch was tagged
+    }
+    const BenchMaster from = cl->masters[static_cast<size_t>(c->master)];
+    if (down) {
+        std::fprintf(stderr, "Error from server %s: %s.\n", from.addr().c_str(), text.c_str());
+        // The cluster usually heals within a second; the whole load waits, as redis-benchmark's.
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+    std::string err;
+    if (!reload_bench_slots(from, cl->auth, cl->seed_host, &cl->masters, &err)) {
+        abort_run(run, err);
+        return;
+    }
+    cl->version++;
+    run->reloads++;
+}
+
 void on_reply(Client* c, const Reply& r) {
     Run* run = c->run;
     if (c->skip > 0) {
@@ -161,9 +239,11 @@ void on_reply(Client* c, const Reply& r) {
         }
         return;
     }
-    if (r.is_error() && !run->reported_error) {
-        run->reported_error = true;
-        std::fprintf(stderr, "Error from server: %s\n", r.str.c_str());
+    if (r.is_error()) {
+        on_error_reply(c, r.str);
+        if (c->closed) {
+            return;  // the reload failed: the run is over
+        }
     }
     const uint64_t us = (uv_hrtime() - c->batch_start_ns) / 1000;
     run->latencies_us.push_back(static_cast<uint32_t>(us > UINT32_MAX ? UINT32_MAX : us));
@@ -204,9 +284,12 @@ void on_connected(uv_connect_t* req, int status) {
     Run* run = c->run;
     if (status < 0) {
         const BenchOptions& o = *run->opts;
-        abort_run(run, "Could not connect to Redis at " +
-                           (o.socket.empty() ? o.host + ":" + std::to_string(o.port) : o.socket) +
-                           ": " + std::strerror(-status));  // libc's wording, as redis-cli
+        const std::string where =
+            run->cluster != nullptr
+                ? run->cluster->masters[static_cast<size_t>(c->master)].addr()
+                : (o.socket.empty() ? o.host + ":" + std::to_string(o.port) : o.socket);
+        abort_run(run, "Could not connect to Redis at " + where + ": " +
+                           std::strerror(-status));  // libc's wording, as redis-cli
         return;
     }
     if (c->closed) {
@@ -225,7 +308,7 @@ bool start_client(Run* run, const sockaddr_storage* addr, std::unique_ptr<Client
     raw->run = run;
     raw->connect_req.data = raw;
     int rc;
-    if (run->opts->socket.empty()) {
+    if (run->opts->socket.empty() || run->cluster != nullptr) {  // -s names no cluster node
         uv_tcp_init(run->loop, &raw->h.tcp);
         uv_tcp_nodelay(&raw->h.tcp, 1);
         rc = uv_tcp_connect(&raw->connect_req, &raw->h.tcp,
@@ -268,17 +351,21 @@ std::string connection_prefix(const BenchOptions& o, size_t* count) {
 struct TestResult {
     double seconds = 0;
     long long finished = 0;
+    long long errors = 0;
+    long long redirects = 0;
+    long long reloads = 0;
     std::vector<uint32_t> latencies_us;
 };
 
 bool run_test(const BenchOptions& o, const BenchTest& t, const sockaddr_storage* addr,
-              TestResult* out, std::string* err) {
+              ClusterRun* cluster, TestResult* out, std::string* err) {
     uv_loop_t loop;
     uv_loop_init(&loop);
     Run run;
     run.opts = &o;
     run.test = &t;
     run.loop = &loop;
+    run.cluster = cluster;
     run.latencies_us.reserve(static_cast<size_t>(o.requests));
     size_t skip = 0;
     const std::string prefix = connection_prefix(o, &skip);
@@ -292,7 +379,12 @@ bool run_test(const BenchOptions& o, const BenchTest& t, const sockaddr_storage*
         c->batch = batch;
         c->prefix = prefix;
         c->skip = skip;
-        if (!start_client(&run, addr, std::move(c))) {
+        const sockaddr_storage* to = addr;
+        if (cluster != nullptr) {
+            c->master = i % static_cast<int>(cluster->masters.size());
+            to = &cluster->addrs[static_cast<size_t>(c->master)];
+        }
+        if (!start_client(&run, to, std::move(c))) {
             break;
         }
     }
@@ -300,6 +392,9 @@ bool run_test(const BenchOptions& o, const BenchTest& t, const sockaddr_storage*
     out->seconds = static_cast<double>(uv_hrtime() - start) / 1e9;
     uv_loop_close(&loop);
     out->finished = run.finished;
+    out->errors = run.errors;
+    out->redirects = run.redirects;
+    out->reloads = run.reloads;
     out->latencies_us = std::move(run.latencies_us);
     *err = run.fatal;
     return run.fatal.empty();
@@ -314,8 +409,28 @@ std::string config_value(Connection* conn, const char* name) {
     return r.elements[1].str;
 }
 
+void print_host_config(const ClusterRun* cluster, const std::string& save,
+                       const std::string& aof) {
+    if (cluster == nullptr) {
+        std::printf("  host configuration \"save\": %s\n", save.c_str());
+        std::printf("  host configuration \"appendonly\": %s\n", aof.c_str());
+        return;
+    }
+    std::printf("  cluster mode: yes (%zu masters)\n", cluster->masters.size());
+    for (size_t i = 0; i < cluster->masters.size(); i++) {
+        const BenchMaster& m = cluster->masters[i];
+        if (!m.has_config) {
+            continue;
+        }
+        std::printf("  node [%zu] configuration:\n", i);
+        std::printf("    save: %s\n", m.save.empty() ? "NONE" : m.save.c_str());
+        std::printf("    appendonly: %s\n", m.appendonly.c_str());
+    }
+}
+
 void print_report(const BenchOptions& o, const BenchTest& t, const TestResult& res,
-                  const std::string& save, const std::string& aof, LatencyStats s) {
+                  const ClusterRun* cluster, const std::string& save, const std::string& aof,
+                  LatencyStats s) {
     const double rps = res.seconds > 0 ? static_cast<double>(res.finished) / res.seconds : 0;
     if (o.csv) {
         std::fputs(csv_line(t.name, rps, s).c_str(), stdout);
@@ -330,8 +445,7 @@ void print_report(const BenchOptions& o, const BenchTest& t, const TestResult& r
     std::printf("  %d parallel clients\n", o.clients);
     std::printf("  %d bytes payload\n", o.datasize);
     std::printf("  keep alive: 1\n");
-    std::printf("  host configuration \"save\": %s\n", save.c_str());
-    std::printf("  host configuration \"appendonly\": %s\n", aof.c_str());
+    print_host_config(cluster, save, aof);
     std::printf("  multi-thread: no\n\n");
     std::printf("Latency by percentile distribution:\n%s\n",
                 percentile_distribution(res.latencies_us).c_str());
@@ -343,27 +457,58 @@ void print_report(const BenchOptions& o, const BenchTest& t, const TestResult& r
                 s.p95_ms, s.p99_ms, s.max_ms);
 }
 
-bool resolve(const BenchOptions& o, sockaddr_storage* addr) {
+bool resolve_host(const std::string& host, int port, sockaddr_storage* addr) {
     std::memset(addr, 0, sizeof(*addr));
-    if (!o.socket.empty()) {
-        return true;
-    }
-    if (uv_ip4_addr(o.host.c_str(), o.port, reinterpret_cast<sockaddr_in*>(addr)) == 0 ||
-        uv_ip6_addr(o.host.c_str(), o.port, reinterpret_cast<sockaddr_in6*>(addr)) == 0) {
+    if (uv_ip4_addr(host.c_str(), port, reinterpret_cast<sockaddr_in*>(addr)) == 0 ||
+        uv_ip6_addr(host.c_str(), port, reinterpret_cast<sockaddr_in6*>(addr)) == 0) {
         return true;
     }
     uv_getaddrinfo_t req;
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
-    const std::string port = std::to_string(o.port);
-    if (uv_getaddrinfo(uv_default_loop(), &req, nullptr, o.host.c_str(), port.c_str(), &hints) !=
+    const std::string service = std::to_string(port);
+    if (uv_getaddrinfo(uv_default_loop(), &req, nullptr, host.c_str(), service.c_str(), &hints) !=
             0 ||
         req.addrinfo == nullptr) {
         return false;
     }
     std::memcpy(addr, req.addrinfo->ai_addr, req.addrinfo->ai_addrlen);
     uv_freeaddrinfo(req.addrinfo);
+    return true;
+}
+
+bool resolve(const BenchOptions& o, sockaddr_storage* addr) {
+    if (!o.socket.empty()) {
+        std::memset(addr, 0, sizeof(*addr));
+        return true;
+    }
+    return resolve_host(o.host, o.port, addr);
+}
+
+// --cluster's start: the masters from the seed, the banner, each master's address (and its
+// configuration for the full report). False after printing why.
+bool start_cluster(const BenchOptions& o, ClusterRun* cl) {
+    cl->auth.user = o.user;
+    cl->auth.pass = o.pass;
+    cl->auth.has_pass = o.has_pass;
+    cl->seed_host = o.host;
+    std::string err;
+    if (!fetch_bench_masters(o.host, o.port, cl->auth, &cl->masters, &err)) {
+        std::fprintf(stderr, "%s\n", err.c_str());
+        return false;
+    }
+    std::fputs(cluster_banner(cl->masters).c_str(), stdout);
+    cl->addrs.resize(cl->masters.size());
+    for (size_t i = 0; i < cl->masters.size(); i++) {
+        if (!resolve_host(cl->masters[i].host, cl->masters[i].port, &cl->addrs[i])) {
+            std::fprintf(stderr, "Could not resolve %s\n", cl->masters[i].host.c_str());
+            return false;
+        }
+    }
+    if (!o.quiet && !o.csv) {
+        fetch_bench_configs(cl->auth, &cl->masters);
+    }
     return true;
 }
 
@@ -395,9 +540,14 @@ int benchmark_main(int argc, char** argv) {
         std::fprintf(stderr, "Could not resolve %s\n", o.host.c_str());
         return 1;
     }
+    ClusterRun cluster;
+    if (o.cluster && !start_cluster(o, &cluster)) {
+        return 1;
+    }
+    ClusterRun* cl = o.cluster ? &cluster : nullptr;
     std::string save;
     std::string aof;
-    if (!o.quiet && !o.csv) {
+    if (!o.quiet && !o.csv && !o.cluster) {
         std::string err;
         std::unique_ptr<Connection> conn =
             o.socket.empty() ? Connection::connect_tcp(o.host, o.port, &err)
@@ -420,14 +570,19 @@ int benchmark_main(int argc, char** argv) {
     for (const BenchTest& t : plan_tests(o)) {
         TestResult res;
         std::string err;
-        if (!run_test(o, t, &addr, &res, &err)) {
+        if (!run_test(o, t, &addr, cl, &res, &err)) {
             std::fflush(stdout);
             std::fprintf(stderr, "%s\n", err.c_str());
             return 1;
         }
         LatencyStats s = summarise(&res.latencies_us);
-        print_report(o, t, res, save, aof, s);
+        print_report(o, t, res, cl, save, aof, s);
         std::fflush(stdout);
+        if (res.errors > 0) {
+            std::fprintf(stderr,
+                         "%s: %lld error replies (%lld MOVED/ASK, slot map reloaded %lld times)\n",
+                         t.name.c_str(), res.errors, res.redirects, res.reloads);
+        }
     }
     return 0;
 }

@@ -2,9 +2,9 @@
 // arguments (one-shot), or the REPL (interactive on a tty; reading lines from a pipe
 // otherwise, with no prompt, as linenoise does when stdin is not a terminal).
 //
-// Line input is a plain getline: the terminal's cooked mode gives basic editing; there is no
-// history or completion (a line-editing library would be a new dependency, and linenoise is
-// not packaged by Debian). `--cluster` hands over to the cluster manager (cluster/manager.h).
+// Line input on a terminal goes through line_edit.h (editing, the session's history); from a
+// pipe, or a terminal linenoise would not drive (TERM=dumb), it is a plain getline. `--pipe` is
+// mass insertion (pipe.h); `--cluster` hands over to the cluster manager (cluster/manager.h).
 //
 // Main thread; blocking.
 #include "cli/cli.h"
@@ -17,11 +17,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/cluster/manager.h"
+#include "cli/line_edit.h"
 #include "cli/options.h"
+#include "cli/pipe.h"
 #include "cli/session.h"
 #include "cli/text.h"
 #include "common/strutil.h"
@@ -157,8 +160,28 @@ bool repl_line(Session* s, const std::string& line) {
     return true;
 }
 
+// The prompt on a terminal linenoise would drive: line editing and the session's history.
+int repl_edited(Session* s) {
+    LineEditor editor;
+    for (;;) {
+        std::optional<std::string> line = editor.read_line(s->prompt());
+        if (!line) {
+            return 0;
+        }
+        if (!line->empty()) {
+            editor.add_history(*line);
+            if (!repl_line(s, *line)) {
+                return 0;
+            }
+        }
+    }
+}
+
 int repl(Session* s) {
     s->set_interactive(true);
+    if (line_edit_supported()) {
+        return repl_edited(s);
+    }
     const bool tty = isatty(STDIN_FILENO) != 0;
     std::string line;
     for (;;) {
@@ -239,6 +262,13 @@ int cli_main(int argc, char** argv) {
     o.push_output = stdout_tty;
     std::vector<std::string> command = std::move(o.command);
     Session session(std::move(o));
+    if (session.options().pipe) {
+        if (!session.connect(false)) {
+            return 1;
+        }
+        std::signal(SIGPIPE, SIG_IGN);
+        return pipe_main(session.connection(), session.options().pipe_timeout_s);
+    }
     if (command.empty()) {
         // In the REPL a failed connection is not fatal: every command tries again.
         std::signal(SIGPIPE, SIG_IGN);

@@ -33,6 +33,8 @@ bool parse_valued(const std::string& opt, const std::string& value, CliOptions* 
         o->mb_delim = value;
     } else if (opt == "-D") {
         o->cmd_delim = value;
+    } else if (opt == "--pipe-timeout") {
+        o->pipe_timeout_s = std::atoi(value.c_str());
     } else {
         return false;
     }
@@ -62,6 +64,8 @@ bool parse_flag(const std::string& opt, CliOptions* o) {
         o->resp3 = true;
     } else if (opt == "--verbose") {
         o->verbose = true;
+    } else if (opt == "--pipe") {
+        o->pipe = true;
     } else {
         return false;
     }
@@ -267,6 +271,10 @@ std::string cli_usage() {
            "  --cluster <command> [args...] [opts...]\n"
            "                     Cluster Manager command and arguments (see below).\n"
            "  --verbose          Verbose mode.\n"
+           "  --pipe             Transfer raw Redis protocol from stdin to server.\n"
+           "  --pipe-timeout <n> In --pipe mode, abort with error if after sending all data.\n"
+           "                     no reply is received within <n> seconds.\n"
+           "                     Default timeout: 30. Use 0 to wait forever.\n"
            "  --help             Output this help and exit.\n"
            "  --version          Output version and exit.\n"
            "\n"

@@ -41,6 +41,8 @@ struct CliOptions {
     std::string mb_delim = "\n";   // -d
     std::string cmd_delim = "\n";  // -D
     bool verbose = false;          // --verbose
+    bool pipe = false;             // --pipe: mass insertion from stdin (pipe.h)
+    int pipe_timeout_s = 30;       // --pipe-timeout: redis-cli's default; 0 waits forever
     std::vector<std::string> command;  // the command words after the options
     cluster::ManagerOptions manager;   // --cluster and --cluster-* options
 };

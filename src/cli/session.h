@@ -35,6 +35,8 @@ public:
     // and HELLO 3 as the options ask. Prints "Could not connect to Redis at ..." unless quiet.
     bool connect(bool force, bool quiet = false);
     bool connected() const { return conn_ != nullptr; }
+    // The connection, for --pipe (which then owns its protocol); null when not connected.
+    Connection* connection() { return conn_.get(); }
 
     // issueCommandRepeat: sends argv repeat times (forever when negative), printing each reply,
     // reconnecting once on a lost connection and following MOVED/ASK with -c.

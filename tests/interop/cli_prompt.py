@@ -3,8 +3,9 @@
 
 What: the interactive prompt against a standalone node (prompt text, replies as redis-cli
 prints them on a terminal, errors, SELECT in the prompt, a repeated command, help, quit); the
-cluster manager's questions answered at the keyboard (`--cluster create` without --cluster-yes,
-an interactive `--cluster reshard` with a percentage, its progress line); and `-c` following a
+line editor on an xterm (up/down recall the session's lines, Home/Left/Backspace edit, Ctrl-D
+ends); the cluster manager's questions answered at the keyboard (`--cluster create` without
+--cluster-yes, an interactive `--cluster reshard` with a percentage, its progress line); and `-c` following a
 MOVED with the redirect line and the prompt moving to the other node.
 Approach: each program runs on a pty (os.openpty), the test waits for the text a person would
 wait for (a regular expression, with a deadline), then types a line. Debian's redis-cli 7.0.15
@@ -34,9 +35,9 @@ CLUSTER_FLAGS = ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.con
 class Terminal:
     """A program on a pseudo-terminal: read what it shows, type lines."""
 
-    def __init__(self, argv):
+    def __init__(self, argv, term="dumb"):
         master, slave = os.openpty()
-        env = dict(os.environ, TERM="dumb")
+        env = dict(os.environ, TERM=term)
         env.pop("FAKETTY", None)
         self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
                                      close_fds=True, start_new_session=True)
@@ -73,6 +74,10 @@ class Terminal:
 
     def type(self, line):
         os.write(self.fd, (line + "\n").encode())
+
+    def keys(self, raw):
+        """Types raw bytes (escape sequences, control keys) without a newline."""
+        os.write(self.fd, raw.encode())
 
     def wait_exit(self, timeout=20):
         deadline = time.monotonic() + timeout
@@ -149,6 +154,62 @@ def run_standalone():
         lib.check("quit ends the session with status 0", quit_)
     finally:
         t.close()
+
+
+UP, DOWN, LEFT, HOME = "\x1b[A", "\x1b[B", "\x1b[D", "\x1b[H"
+
+
+def run_history():
+    """The line editor on a terminal linenoise drives (TERM=xterm): history and editing keys.
+
+    Enter is typed as a terminal sends it in raw mode ("\r"). The same keys give the same
+    replies with Debian's redis-cli (linenoise) when its cursor-position queries are answered.
+    """
+    t = Terminal([SCLI, "-p", str(STANDALONE)], term="xterm")
+    # linenoise queries the cursor position before each prompt (ESC [6n): tolerated, not needed.
+    prompt = r"(?:\x1b\[[0-9;]*[A-Za-z])*127\.0\.0\.1:13360> "
+    try:
+        lib.check("history: the prompt shows on an xterm", lambda: t.expect(prompt))
+        lib.plain(STANDALONE).execute_command("DEL", "hist:n")
+
+        def recall():
+            t.keys("incr hist:n\r")
+            t.expect(r"\(integer\) 1\n" + prompt)
+            t.keys("echo second\r")
+            t.expect(r'"second"\n' + prompt)
+            t.keys(UP + UP + "\r")
+            t.expect(r"\(integer\) 2\n" + prompt)
+        lib.check("history: up twice recalls and runs the line before last", recall)
+
+        def up_down():
+            t.keys(UP + UP + DOWN + DOWN + "ping\r")
+            t.expect(r"PONG\n" + prompt)
+        lib.check("history: down past the newest entry returns to the line being typed", up_down)
+
+        def repeat_last():
+            t.keys(UP + "\r")
+            t.expect(r"PONG\n" + prompt)
+            t.keys(UP + UP + "\r")  # "ping" was not added twice: two up is "incr hist:n"
+            t.expect(r"\(integer\) 3\n" + prompt)
+        lib.check("history: a repeated line is stored once", repeat_last)
+
+        def editing():
+            t.keys("cho edited" + HOME + "e" + "\r")
+            t.expect(r'"edited"\n' + prompt)
+            t.keys(UP + "\x7f" * 6 + "again\r")
+            t.expect(r'"again"\n' + prompt)
+            t.keys("echo ab" + LEFT + "X\r")
+            t.expect(r'"aXb"\n' + prompt)
+        lib.check("history: Home, Left, Backspace edit the line (recalled or typed)", editing)
+
+        def ctrl_d():
+            t.keys("\x04")
+            lib.eq(t.wait_exit(), 0)
+        lib.check("history: Ctrl-D on an empty line ends the session with status 0", ctrl_d)
+    finally:
+        t.close()
+    lib.check("history: the server saw every recalled INCR", lambda: lib.eq(
+        lib.plain(STANDALONE).execute_command("GET", "hist:n"), b"3"))
 
 
 def myid(port):
@@ -252,6 +313,7 @@ def main():
             lib.check(f"cluster node {p} starts", lambda: lib.eq(False, True))
             lib.finish()
     run_standalone()
+    run_history()
     run_create()
     run_reshard()
     run_redirect()

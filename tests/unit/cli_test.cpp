@@ -244,6 +244,16 @@ TEST_CASE("cli options: help, version and bad options") {
     CHECK(parse_cli_options({"--pass", "x", "--no-raw"}).options.output == OutputMode::Standard);
 }
 
+TEST_CASE("cli options: --pipe and --pipe-timeout (default 30 s, 0 waits forever)") {
+    CliParse d = parse_cli_options({"--pipe"});
+    REQUIRE(d.action == CliAction::Run);
+    CHECK(d.options.pipe);
+    CHECK(d.options.pipe_timeout_s == 30);
+    CHECK_FALSE(parse_cli_options({}).options.pipe);
+    CHECK(parse_cli_options({"--pipe", "--pipe-timeout", "0"}).options.pipe_timeout_s == 0);
+    CHECK(parse_cli_options({"--pipe-timeout"}).action == CliAction::Error);
+}
+
 TEST_CASE("bench options: redis-benchmark defaults and clamps") {
     BenchParse p = parse_bench_options({});
     CHECK(p.options.clients == 50);
