@@ -216,6 +216,10 @@ void Connection::on_write(uv_write_t* req, int status) {
 void Connection::close() {
     if (closing_) return;
     closing_ = true;
+    // A shutdown's uv_walk may have closed the handle already (closing it twice is a libuv
+    // assertion): e.g. the replica's link to its master, closed again by ~Replica after the
+    // loop ended.
+    if (uv_is_closing(reinterpret_cast<uv_handle_t*>(&handle_))) return;
     if (reading_ && !paused_) uv_read_stop(stream());
     uv_close(reinterpret_cast<uv_handle_t*>(&handle_), on_close);
 }

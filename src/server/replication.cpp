@@ -305,12 +305,18 @@ void Server::on_sync_pipe_read(uv_stream_t* s, ssize_t nread, const uv_buf_t* bu
 
 void Server::close_sync_pipe() {
     if (sync_.pipe == nullptr) return;
-    uv_close(reinterpret_cast<uv_handle_t*>(sync_.pipe),
-             [](uv_handle_t* h) { delete reinterpret_cast<uv_pipe_t*>(h); });
+    // Closing a handle twice is a libuv assertion (abort): a shutdown's uv_walk may have got
+    // to it first.
+    auto* h = reinterpret_cast<uv_handle_t*>(sync_.pipe);
+    if (!uv_is_closing(h)) {
+        uv_close(h, [](uv_handle_t* p) { delete reinterpret_cast<uv_pipe_t*>(p); });
+    }
     sync_.pipe = nullptr;
 }
 
 void Server::on_snapshot_child_done(persistence::ChildKind kind, bool ok) {
+    // A child killed by SHUTDOWN reports after every handle was closed: nothing to finish.
+    if (shutting_down_) return;
     if (sync_.kind == persistence::ChildKind::None || kind != sync_.kind) return;
     sync_.child_done = true;
     sync_.child_ok = ok;

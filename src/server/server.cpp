@@ -231,6 +231,10 @@ void Server::finish_shutdown() {
     }
     listeners_.close_all();
     migrate_links_->close_all();
+    // Before the uv_walk below: it would close the pipe without freeing it, and the replica's
+    // link without telling the Replica (whose destructor would close it again).
+    close_sync_pipe();
+    replica_.unset_master();
     for (auto& [id, c] : clients_) {
         c->conn().flush();
         c->close();

@@ -2,6 +2,10 @@
 // link cut, full resync when the cut outlasts the backlog, WAIT, read-only replicas, promotion,
 // client types (CLIENT LIST/KILL TYPE) and the master's view of keys that expired on a replica.
 #include <doctest/doctest.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <sstream>
 #include <string>
@@ -301,4 +305,39 @@ TEST_CASE("replication: the stream acts on keys that expired on the replica mean
     CHECK(r.cmd({"TTL", "k"}) == integer(-1));
     // The DEL removed the expired key rather than leaving it behind.
     CHECK(info(r, "keyspace")["db0"] == "keys=1,expires=0,avg_ttl=0");
+}
+
+TEST_CASE("replication: SIGTERM while the replica's link is mid-handshake exits cleanly") {
+    // A "master" that accepts and never answers: the replica stays in its handshake. At
+    // shutdown the loop's last sweep closed that link, and ~Replica closed it a second time (a
+    // libuv assertion: the process aborted instead of exiting 0).
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+    REQUIRE(listen(fd, 4) == 0);
+    socklen_t len = sizeof(addr);
+    REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+    int silent_port = ntohs(addr.sin_port);
+
+    ServerProcess replica;
+    Conn c = replica.connect();
+    CHECK(c.cmd({"REPLICAOF", "127.0.0.1", std::to_string(silent_port)}) == ok());
+    CHECK(wait_until(
+        [&] {
+            Reply r = c.cmd({"INFO", "replication"});
+            return r.str.find("master_link_status:down") != std::string::npos &&
+                   r.str.find("master_sync_in_progress:0") != std::string::npos &&
+                   replica.log().find("Master replied") == std::string::npos &&
+                   replica.log().find("Connecting to MASTER") != std::string::npos;
+        },
+        5000ms, 20ms));
+    int accepted = accept(fd, nullptr, nullptr);  // the link is open, its PING unanswered
+    CHECK(accepted >= 0);
+    CHECK(replica.stop() == 0);
+    if (accepted >= 0) close(accepted);
+    close(fd);
 }

@@ -96,7 +96,7 @@ server_alive() {
 }
 
 stop_servers() {
-    local pid i
+    local pid i st
     for pid in "${INTEROP_PIDS[@]}"; do
         kill -TERM "$pid" 2>/dev/null
     done
@@ -107,12 +107,23 @@ stop_servers() {
         done
         kill -KILL "$pid" 2>/dev/null
         wait "$pid" 2>/dev/null
+        st=$?
+        # Killed by anything but our TERM (143) or KILL (137): a crash. Keep its files.
+        if [ "$st" -gt 128 ] && [ "$st" -ne 137 ] && [ "$st" -ne 143 ]; then
+            INTEROP_CRASHED=1
+        fi
     done
     INTEROP_PIDS=()
 }
 
 interop_cleanup() {
     stop_servers
+    if [ -n "${INTEROP_CRASHED:-}" ]; then
+        echo "# a server died from a signal; its files are kept in $INTEROP_TMP" >&2
+        grep -rh -i "assert\|abort\|signal" "$INTEROP_TMP" --include=stdout --include=log \
+            2>/dev/null | tail -5 >&2
+        return
+    fi
     rm -rf "$INTEROP_TMP"
 }
 
