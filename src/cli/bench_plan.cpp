@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <utility>
 
 #include "cli/text.h"
 #include "common/strutil.h"
@@ -270,6 +271,48 @@ std::string csv_line(const std::string& name, double rps, const LatencyStats& s)
            "\",\"" + ms3(s.max_ms) + "\"\n";
 }
 
+int bench_threads(const BenchOptions& o) {
+    return std::max(1, std::min(o.threads, o.clients));
+}
+
+std::vector<std::vector<int>> distribute_clients(int clients, int threads) {
+    std::vector<std::vector<int>> out(static_cast<size_t>(std::max(1, threads)));
+    for (int i = 0; i < clients; i++) {
+        out[static_cast<size_t>(i) % out.size()].push_back(i);
+    }
+    return out;
+}
+
+long long claim_requests(std::atomic<long long>* issued, long long total, long long want) {
+    long long cur = issued->load(std::memory_order_relaxed);
+    for (;;) {
+        const long long n = std::min(want, total - cur);
+        if (n <= 0) {
+            return 0;
+        }
+        if (issued->compare_exchange_weak(cur, cur + n, std::memory_order_relaxed)) {
+            return n;
+        }
+    }
+}
+
+std::vector<uint32_t> merge_latencies(std::vector<std::vector<uint32_t>>* parts) {
+    if (parts->size() == 1) {
+        return std::move(parts->front());
+    }
+    size_t n = 0;
+    for (const auto& p : *parts) {
+        n += p.size();
+    }
+    std::vector<uint32_t> all;
+    all.reserve(n);
+    for (auto& p : *parts) {
+        all.insert(all.end(), p.begin(), p.end());
+        std::vector<uint32_t>().swap(p);
+    }
+    return all;
+}
+
 std::string bench_usage() {
     return "Usage: slotcache-benchmark [OPTIONS] [COMMAND ARGS...]\n\n"
            "Options:\n"
@@ -282,7 +325,8 @@ std::string bench_usage() {
            " -n <requests>      Total number of requests (default 100000)\n"
            " -d <size>          Data size of SET/GET value in bytes (default 3)\n"
            " --dbnum <db>       SELECT the specified db number (default 0)\n"
-           " --threads <num>    Accepted for compatibility; one event loop is used\n"
+           " --threads <num>    Enable multi-thread mode: <num> threads, each with its own\n"
+           "                    event loop and its share of the clients.\n"
            " -k <boolean>       Accepted for compatibility; connections are kept alive\n"
            " -r <keyspacelen>   Use random keys for SET/GET/INCR, random values for SADD,\n"
            "                    random members and scores for ZADD.\n"

@@ -5,6 +5,7 @@
 // Any thread.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -28,7 +29,7 @@ struct BenchOptions {
     bool quiet = false;           // -q
     bool csv = false;             // --csv
     bool cluster = false;         // --cluster: keys carry a {tag} of the client's master
-    int threads = 0;              // --threads: accepted, one event loop serves every client
+    int threads = 0;              // --threads: event loops (threads); 0 and 1 mean one loop
     std::vector<std::string> command;  // a command given after the options replaces the tests
 };
 
@@ -76,6 +77,17 @@ struct LatencyStats {
 // least p% of the samples at or below it (HdrHistogram's definition). Empty input gives zeros.
 LatencyStats summarise(std::vector<uint32_t>* latencies_us);
 double percentile_ms(const std::vector<uint32_t>& sorted_us, double p);
+
+// --threads: how many loops (threads) a run uses: 1 for --threads 0 or 1, never more than -c.
+int bench_threads(const BenchOptions& o);
+// Client i runs on loop i % threads (redis-benchmark's round-robin): each loop's client
+// indices, ascending. threads >= 1.
+std::vector<std::vector<int>> distribute_clients(int clients, int threads);
+// Claims up to `want` (>= 1) of the run's `total` requests from the counter every loop shares:
+// the number claimed, 0 once all were issued. The claims never sum past total.
+long long claim_requests(std::atomic<long long>* issued, long long total, long long want);
+// The loops' latency samples in one array (loop order), the parts emptied.
+std::vector<uint32_t> merge_latencies(std::vector<std::vector<uint32_t>>* parts);
 
 // redis-benchmark's "Latency by percentile distribution" lines for sorted samples: 0%, 50%,
 // 75%, 87.5%, ... halving the remaining distance until every sample is counted, then 100%.

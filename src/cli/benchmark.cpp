@@ -5,30 +5,44 @@
 // redis-benchmark does), and sends the next batch until -n requests were issued. AUTH and
 // SELECT go first on every connection and their replies are not counted.
 //
+// --threads N (N >= 2), as redis-benchmark 7: N threads, each running its own libuv loop with
+// the clients i % N == its index (distribute_clients). The loops share only the request counter
+// (an atomic, claimed a batch at a time: claim_requests, so a run still issues exactly -n), the
+// stop flag and the first fatal message; each loop keeps its own latency samples, error counts,
+// read buffer and key generator, merged after the threads are joined. --threads 0 or 1 runs the
+// one loop on the main thread, as before.
+//
 // Rejected: hiredis async (Debian's 0.14 cannot read RESP3 and would add a link dependency for
 // a tool that only counts replies); one thread per client (the load generator would then
-// measure the scheduler). --threads is accepted and ignored: one loop drives every client.
+// measure the scheduler); a shared latency array or histogram under a lock (contention on the
+// hot path).
 //
 // Invariants: a client has at most one write in flight (write_req is reused); its batch buffer
 // is rewritten (__rand_int__) only when the previous batch is fully answered, hence fully
-// written. Clients are heap objects whose handles are closed before they are freed.
+// written. Clients are heap objects whose handles are closed before they are freed. A client
+// and its handles belong to one loop and are touched by that loop's thread only.
 //
 // --cluster (bench_cluster.h): client i is bound to master i % masters and writes its master's
 // slot tag into its batch; a MOVED or ASK reply re-reads CLUSTER SLOTS (once per wave: a client
 // that was tagged before the last reload only re-tags) and the client re-tags before its next
 // batch, as redis-benchmark does. Error replies are counted and reported on stderr so that the
-// stdout formats stay redis-benchmark's.
+// stdout formats stay redis-benchmark's. With threads the slot map (masters, version) is shared:
+// a loop reads the atomic version on each batch and takes ClusterRun::mu only to re-tag or
+// reload (off the hot path); the CLUSTERDOWN second is slept under it: the other loops wait
+// too when they need the map (an error reply or a re-tag), otherwise they keep sending.
 //
-// Main thread; the loop runs only inside run_test().
+// Main thread, plus the --threads loops inside run_test().
 #include "cli/benchmark.h"
 
 #include <uv.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstring>
 #include <memory>
-#include <thread>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cli/bench_cluster.h"
@@ -75,27 +89,53 @@ struct ClusterRun {
     std::vector<sockaddr_storage> addrs;  // by master
     BenchConnectOptions auth;
     std::string seed_host;
-    long long version = 0;  // bumped by each reload of the slot map
+    std::mutex mu;                      // masters, across the loops (re-tag, reload)
+    std::atomic<long long> version{0};  // bumped by each reload of the slot map
 };
 
+// One test's state shared by its loops.
+struct Shared {
+    const BenchOptions* opts = nullptr;
+    const BenchTest* test = nullptr;
+    ClusterRun* cluster = nullptr;
+    bool threaded = false;
+    std::atomic<long long> issued{0};
+    std::atomic<bool> stop{false};  // a fatal error: every loop closes its clients
+    std::atomic<bool> reported_error{false};
+    std::mutex mu;       // fatal
+    std::string fatal;   // the first connection error: the program stops
+};
+
+// One loop's state.
 struct Run {
+    Shared* shared = nullptr;
     const BenchOptions* opts = nullptr;
     ClusterRun* cluster = nullptr;
     const BenchTest* test = nullptr;
     uv_loop_t* loop = nullptr;
     std::vector<std::unique_ptr<Client>> clients;
-    long long issued = 0;
     long long finished = 0;
     std::vector<uint32_t> latencies_us;
-    std::string fatal;          // a connection error: the test (and the program) stops
-    bool reported_error = false;
     long long errors = 0;     // error replies
     long long redirects = 0;  // of which MOVED / ASK
     long long reloads = 0;
     size_t open = 0;
+    uint64_t rng = 0;                     // threaded runs: this loop's key generator
+    std::vector<char> read_buf = std::vector<char>(64 * 1024);  // serves every read of the loop
 };
 
-char g_read_buf[64 * 1024];  // the loop is single-threaded: one buffer serves every read
+// __rand_int__'s value: common's generator on the single loop (its state is not thread-safe),
+// a per-loop splitmix64 with threads.
+uint64_t next_key(Run* run, uint64_t bound) {
+    if (!run->shared->threaded) {
+        return random_below(bound);
+    }
+    uint64_t z = (run->rng += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    return z % bound;
+}
 
 void close_client(Client* c);
 void send_batch(Client* c);
@@ -114,9 +154,13 @@ void close_client(Client* c) {
 }
 
 void abort_run(Run* run, std::string why) {
-    if (run->fatal.empty()) {
-        run->fatal = std::move(why);
+    {
+        std::lock_guard<std::mutex> lock(run->shared->mu);
+        if (run->shared->fatal.empty()) {
+            run->shared->fatal = std::move(why);
+        }
     }
+    run->shared->stop.store(true, std::memory_order_relaxed);
     for (auto& c : run->clients) {
         close_client(c.get());
     }
@@ -152,16 +196,25 @@ void send_batch(Client* c) {
         c->send_when_written = true;
         return;
     }
-    const long long left = run->opts->requests - run->issued;
-    if (left <= 0) {
+    if (run->shared->stop.load(std::memory_order_relaxed)) {
+        close_client(c);
+        return;
+    }
+    const size_t n = static_cast<size_t>(
+        claim_requests(&run->shared->issued, run->opts->requests, run->opts->pipeline));
+    if (n == 0) {
         close_client(c);
         return;
     }
     const size_t one = run->test->wire.size();
-    if (run->cluster != nullptr && c->tag_version != run->cluster->version) {
-        const BenchMaster& m = run->cluster->masters[static_cast<size_t>(c->master)];
+    ClusterRun* cl = run->cluster;
+    if (cl != nullptr && c->tag_version != cl->version.load(std::memory_order_acquire)) {
+        std::unique_lock<std::mutex> lock(cl->mu);
+        const BenchMaster& m = cl->masters[static_cast<size_t>(c->master)];
         if (m.slots.empty()) {
-            abort_run(run, "Cluster node " + m.addr() + " serves no slot any more");
+            std::string why = "Cluster node " + m.addr() + " serves no slot any more";
+            lock.unlock();
+            abort_run(run, std::move(why));
             return;
         }
         const std::string& tag = slot_tag(m.slots.front());
@@ -170,15 +223,13 @@ void send_batch(Client* c) {
                 std::memcpy(&c->batch[k * one + off], tag.data(), kSlotTagLen);
             }
         }
-        c->tag_version = run->cluster->version;
+        c->tag_version = cl->version.load(std::memory_order_relaxed);
     }
-    const size_t n = static_cast<size_t>(std::min<long long>(left, run->opts->pipeline));
-    run->issued += static_cast<long long>(n);
     if (run->opts->keyspace > 0) {
         for (size_t k = 0; k < n; k++) {
             for (size_t off : run->test->rand_offsets) {
                 write_rand_int(&c->batch[k * one + off],
-                               random_below(static_cast<uint64_t>(run->opts->keyspace)));
+                               next_key(run, static_cast<uint64_t>(run->opts->keyspace)));
             }
         }
     }
@@ -197,9 +248,9 @@ void on_error_reply(Client* c, const std::string& text) {
     const bool redirect = text.rfind("MOVED ", 0) == 0 || text.rfind("ASK ", 0) == 0;
     const bool down = text.rfind("CLUSTERDOWN", 0) == 0;
     if (cl == nullptr || (!redirect && !down)) {
-        if (!run->reported_error) {
-            run->reported_error = true;
+        if (!run->shared->reported_error.exchange(true)) {
             if (cl != nullptr) {
+                std::lock_guard<std::mutex> lock(cl->mu);
                 std::fprintf(stderr, "Error from server %s: %s\n",
                              cl->masters[static_cast<size_t>(c->master)].addr().c_str(),
                              text.c_str());
@@ -210,21 +261,24 @@ void on_error_reply(Client* c, const std::string& text) {
         return;
     }
     run->redirects += redirect ? 1 : 0;
-    if (c->tag_version != cl->version) {
+    std::unique_lock<std::mutex> lock(cl->mu);
+    if (c->tag_version != cl->version.load(std::memory_order_relaxed)) {
         return;  // the map was re-read since this client's batch was tagged
     }
     const BenchMaster from = cl->masters[static_cast<size_t>(c->master)];
     if (down) {
         std::fprintf(stderr, "Error from server %s: %s.\n", from.addr().c_str(), text.c_str());
-        // The cluster usually heals within a second; the whole load waits, as redis-benchmark's.
+        // The cluster usually heals within a second; the whole load waits, as redis-benchmark's
+        // (other loops only once they need cl->mu: at their next error reply or re-tag).
         std::this_thread::sleep_for(std::chrono::seconds(1));
     }
     std::string err;
     if (!reload_bench_slots(from, cl->auth, cl->seed_host, &cl->masters, &err)) {
+        lock.unlock();
         abort_run(run, err);
         return;
     }
-    cl->version++;
+    cl->version.fetch_add(1, std::memory_order_release);
     run->reloads++;
 }
 
@@ -253,8 +307,9 @@ void on_reply(Client* c, const Reply& r) {
     }
 }
 
-void on_alloc(uv_handle_t*, size_t, uv_buf_t* buf) {
-    *buf = uv_buf_init(g_read_buf, sizeof(g_read_buf));
+void on_alloc(uv_handle_t* h, size_t, uv_buf_t* buf) {
+    std::vector<char>& b = static_cast<Client*>(h->data)->run->read_buf;
+    *buf = uv_buf_init(b.data(), static_cast<unsigned>(b.size()));
 }
 
 void on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
@@ -263,6 +318,10 @@ void on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
         const int err = static_cast<int>(nread);
         abort_run(c->run, err == UV_EOF ? std::string("Server closed the connection")
                                         : std::string("Error: ") + std::strerror(-err));
+        return;
+    }
+    if (c->run->shared->stop.load(std::memory_order_relaxed)) {
+        close_client(c);  // another loop failed
         return;
     }
     c->reader.feed(buf->base, static_cast<size_t>(nread));
@@ -293,6 +352,10 @@ void on_connected(uv_connect_t* req, int status) {
         return;
     }
     if (c->closed) {
+        return;
+    }
+    if (run->shared->stop.load(std::memory_order_relaxed)) {
+        close_client(c);
         return;
     }
     uv_read_start(c->stream(), on_alloc, on_read);
@@ -354,19 +417,55 @@ struct TestResult {
     long long errors = 0;
     long long redirects = 0;
     long long reloads = 0;
+    int threads = 1;  // loops the test ran on
     std::vector<uint32_t> latencies_us;
 };
 
-bool run_test(const BenchOptions& o, const BenchTest& t, const sockaddr_storage* addr,
-              ClusterRun* cluster, TestResult* out, std::string* err) {
+// One loop: connects the clients `ids` (indices in 0..-c) and runs until they are all closed.
+void run_loop(Run* run, const std::vector<int>& ids, const sockaddr_storage* addr,
+              const std::string& prefix, size_t skip, const std::string& batch) {
     uv_loop_t loop;
     uv_loop_init(&loop);
-    Run run;
-    run.opts = &o;
-    run.test = &t;
-    run.loop = &loop;
-    run.cluster = cluster;
-    run.latencies_us.reserve(static_cast<size_t>(o.requests));
+    run->loop = &loop;
+    for (int i : ids) {
+        auto c = std::make_unique<Client>();
+        c->batch = batch;
+        c->prefix = prefix;
+        c->skip = skip;
+        const sockaddr_storage* to = addr;
+        if (run->cluster != nullptr) {
+            c->master = i % static_cast<int>(run->cluster->masters.size());
+            to = &run->cluster->addrs[static_cast<size_t>(c->master)];
+        }
+        if (!start_client(run, to, std::move(c))) {
+            break;
+        }
+    }
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_loop_close(&loop);
+    run->loop = nullptr;
+}
+
+bool run_test(const BenchOptions& o, const BenchTest& t, const sockaddr_storage* addr,
+              ClusterRun* cluster, TestResult* out, std::string* err) {
+    const std::vector<std::vector<int>> groups = distribute_clients(o.clients, bench_threads(o));
+    Shared shared;
+    shared.opts = &o;
+    shared.test = &t;
+    shared.cluster = cluster;
+    shared.threaded = groups.size() > 1;
+    std::vector<std::unique_ptr<Run>> runs;
+    for (size_t i = 0; i < groups.size(); i++) {
+        auto run = std::make_unique<Run>();
+        run->shared = &shared;
+        run->opts = &o;
+        run->test = &t;
+        run->cluster = cluster;
+        run->rng = os_random_u64();
+        const long long share = o.requests / static_cast<long long>(groups.size());
+        run->latencies_us.reserve(static_cast<size_t>(share + o.pipeline));
+        runs.push_back(std::move(run));
+    }
     size_t skip = 0;
     const std::string prefix = connection_prefix(o, &skip);
     std::string batch;
@@ -374,30 +473,32 @@ bool run_test(const BenchOptions& o, const BenchTest& t, const sockaddr_storage*
         batch += t.wire;
     }
     const uint64_t start = uv_hrtime();
-    for (int i = 0; i < o.clients; i++) {
-        auto c = std::make_unique<Client>();
-        c->batch = batch;
-        c->prefix = prefix;
-        c->skip = skip;
-        const sockaddr_storage* to = addr;
-        if (cluster != nullptr) {
-            c->master = i % static_cast<int>(cluster->masters.size());
-            to = &cluster->addrs[static_cast<size_t>(c->master)];
+    if (runs.size() == 1) {
+        run_loop(runs[0].get(), groups[0], addr, prefix, skip, batch);
+    } else {
+        std::vector<std::thread> threads;
+        threads.reserve(runs.size());
+        for (size_t i = 0; i < runs.size(); i++) {
+            threads.emplace_back(run_loop, runs[i].get(), std::cref(groups[i]), addr,
+                                 std::cref(prefix), skip, std::cref(batch));
         }
-        if (!start_client(&run, to, std::move(c))) {
-            break;
+        for (std::thread& th : threads) {
+            th.join();
         }
     }
-    uv_run(&loop, UV_RUN_DEFAULT);
     out->seconds = static_cast<double>(uv_hrtime() - start) / 1e9;
-    uv_loop_close(&loop);
-    out->finished = run.finished;
-    out->errors = run.errors;
-    out->redirects = run.redirects;
-    out->reloads = run.reloads;
-    out->latencies_us = std::move(run.latencies_us);
-    *err = run.fatal;
-    return run.fatal.empty();
+    std::vector<std::vector<uint32_t>> parts;
+    for (auto& run : runs) {
+        out->finished += run->finished;
+        out->errors += run->errors;
+        out->redirects += run->redirects;
+        out->reloads += run->reloads;
+        parts.push_back(std::move(run->latencies_us));
+    }
+    out->latencies_us = merge_latencies(&parts);
+    out->threads = static_cast<int>(runs.size());
+    *err = shared.fatal;
+    return shared.fatal.empty();
 }
 
 // CONFIG GET name's value, for the report header; empty when the server does not say.
@@ -446,7 +547,12 @@ void print_report(const BenchOptions& o, const BenchTest& t, const TestResult& r
     std::printf("  %d bytes payload\n", o.datasize);
     std::printf("  keep alive: 1\n");
     print_host_config(cluster, save, aof);
-    std::printf("  multi-thread: no\n\n");
+    if (res.threads > 1) {
+        std::printf("  multi-thread: yes\n");
+        std::printf("  threads: %d\n\n", res.threads);
+    } else {
+        std::printf("  multi-thread: no\n\n");
+    }
     std::printf("Latency by percentile distribution:\n%s\n",
                 percentile_distribution(res.latencies_us).c_str());
     std::printf("Summary:\n");

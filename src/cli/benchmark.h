@@ -1,6 +1,7 @@
 // Entry point of slotcache-benchmark, the redis-benchmark compatible load generator. src/main.cpp
 // calls benchmark_main when argv[0] ends in "slotcache-benchmark". Runs its own libuv loop on
-// the calling thread; every run is bounded by the request count (-n).
+// the calling thread, or with --threads N one loop on each of N threads it starts and joins;
+// every run is bounded by the request count (-n).
 #pragma once
 
 namespace slotcache::cli {

@@ -8,13 +8,16 @@
 # (each master holds its clients' key, as redis-benchmark's one {tag} per master), INCRs whose
 # counters sum to exactly -n; a live `--cluster reshard` of a slot the load writes to during an
 # INCR run: MOVED/ASK counted on stderr, the slot map reloaded, exit 0, and the counters summing
-# to -n minus the errors (a redirected INCR did not run). --pipe: 100,000 SETs (DBSIZE, a value),
-# error replies counted and printed as redis-cli does (exit 1), --pipe-timeout on a stopped
-# server.
+# to -n minus the errors (a redirected INCR did not run); --threads 2 against the cluster and a
+# standalone server (INCRs of one key sum to exactly -n, positive --csv rates, the full report's
+# "multi-thread: yes" / "threads: 2" lines, a reshard under a threaded load). --pipe: 100,000
+# SETs (DBSIZE, a value), error replies counted and printed as redis-cli does (exit 1),
+# --pipe-timeout on a stopped server.
 # Approach: lib.bash's start_server with cluster flags; every tool under `timeout`, every wait
 # polled with a deadline.
 # Rejected: judging absolute rates (shared machine; the operator's guide has the figures).
-# Ports: 13500-13502 (cluster bus 23500-23502), 13503 (standalone, --pipe).
+# Ports: 13500-13502 (cluster bus 23500-23502), 13503 (standalone, --pipe), 13504 (standalone,
+# --threads).
 
 # Run with sh by a runner: re-run under bash before any bash syntax is parsed.
 if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
@@ -143,6 +146,29 @@ out=$(timeout 60 "$BENCH" --cluster -p "${PORTS[0]}" -t get -n 5000 2>&1)
 check_match "the report says cluster mode with 3 masters" '^  cluster mode: yes \(3 masters\)$' "$out"
 check_eq "the report shows each node's configuration" "3" "$(printf '%s\n' "$out" | grep -cE '^  node \[[0-2]\] configuration:$')"
 
+# --- --threads 2 against the cluster ---
+flush_all
+out=$(timeout 60 "$BENCH" --cluster --threads 2 -p "${PORTS[0]}" -t incr -n 20000 -c 30 -P 16 -q 2>"$INTEROP_TMP/err")
+check_eq "--threads 2 --cluster INCR run exits 0 without errors" "0:" "$?:$(cat "$INTEROP_TMP/err")"
+check_rates "--threads 2 --cluster" "$out" INCR
+check_eq "--threads 2: one counter per master (DBSIZE)" "1 1 1" "$(sizes)"
+check_eq "--threads 2: the counters sum to exactly -n" "20000" "$(counter_sum)"
+out=$(timeout 60 "$BENCH" --cluster --threads 2 -p "${PORTS[1]}" -t set,get -n 20000 --csv 2>"$INTEROP_TMP/err")
+check_eq "--threads 2 --cluster --csv exits 0 without errors" "0:" "$?:$(cat "$INTEROP_TMP/err")"
+for t in SET GET; do
+    rps=$(printf '%s\n' "$out" | grep "^\"$t\"," | cut -d, -f2 | tr -d '"')
+    if [ -n "$rps" ] && awk -v r="$rps" 'BEGIN { exit !(r > 0) }'; then
+        ok "--threads 2 --cluster --csv: $t row with a positive rate ($rps)"
+    else
+        not_ok "--threads 2 --cluster --csv: $t row with a positive rate" "$(printf '%s' "$out" | tail -n 2 | tr '\n' '|')"
+    fi
+done
+out=$(timeout 60 "$BENCH" --cluster --threads 2 -p "${PORTS[0]}" -t get -n 5000 2>&1)
+check_match "--threads 2 --cluster report: cluster mode" '^  cluster mode: yes \(3 masters\)$' "$out"
+check_eq "--threads 2 --cluster report: multi-thread: yes, then threads: 2" "  multi-thread: yes
+  threads: 2" "$(printf '%s\n' "$out" | grep -A1 '^  multi-thread:')"
+check_match "--threads 2 --cluster report: 5000 requests completed" '^  5000 requests completed in ' "$out"
+
 # --- MOVED/ASK under a live reshard ---
 flush_all
 N=600000
@@ -167,6 +193,71 @@ check_rates "--cluster during a reshard" "$(cat "$INTEROP_TMP/out")" INCR
 check_eq "counters sum to -n minus the redirected INCRs ($errors)" "$((N - ${errors:-0}))" "$(counter_sum)"
 check_eq "slot 0 now belongs to ${PORTS[1]}" "${PORTS[1]}" \
     "$(cli "${PORTS[0]}" cluster slots | tr '\n' ' ' | grep -oE '^0 0 127\.0\.0\.1 [0-9]+' | awk '{ print $4 }')"
+
+# --- --threads 2 under a live reshard: slot 0 (now ${PORTS[1]}'s first slot) moves back ---
+flush_all
+N=600000
+timeout 120 "$BENCH" --cluster --threads 2 -p "${PORTS[0]}" -t incr -n $N -c 30 -q >"$INTEROP_TMP/out" 2>"$INTEROP_TMP/err" &
+bench_pid=$!
+INTEROP_PIDS+=("$bench_pid")
+sleep 1
+rs_out=$(timeout 60 "$CLI" --cluster reshard "127.0.0.1:${PORTS[1]}" --cluster-from "$to" \
+    --cluster-to "$from" --cluster-slots 1 --cluster-yes 2>&1)
+check_eq "reshard of slot 0 back under a --threads 2 load exits 0" "0" "$?"
+wait "$bench_pid"
+check_eq "--threads 2: the benchmark exits 0 after the reshard" "0" "$?"
+INTEROP_PIDS=("${INTEROP_PIDS[@]/$bench_pid/}")
+err=$(cat "$INTEROP_TMP/err")
+check_match "--threads 2: MOVED/ASK counted and the slot map reloaded" \
+    '^INCR: [0-9]+ error replies \([0-9]+ MOVED/ASK, slot map reloaded [1-9][0-9]* times\)$' "$err"
+errors=$(printf '%s\n' "$err" | sed -nE 's/^INCR: ([0-9]+) error replies.*/\1/p')
+check_rates "--threads 2 during a reshard" "$(cat "$INTEROP_TMP/out")" INCR
+check_eq "--threads 2: counters sum to -n minus the redirected INCRs ($errors)" "$((N - ${errors:-0}))" "$(counter_sum)"
+# {06S} hashes to slot 0: its owner answers without MOVED.
+check_eq "slot 0 belongs to ${PORTS[0]} again" "OK" "$(cli "${PORTS[0]}" set '{06S}probe' 1)"
+
+# --- --threads 2 against a standalone server ---
+TP=13504
+if ! start_server "$TP"; then
+    not_ok "standalone server starts on port $TP" "see log above"
+    finish
+fi
+out=$(timeout 60 "$BENCH" -p $TP --threads 2 -t incr -n 20000 -P 16 -q 2>"$INTEROP_TMP/err")
+check_eq "--threads 2 standalone INCR exits 0 without errors" "0:" "$?:$(cat "$INTEROP_TMP/err")"
+check_rates "--threads 2 standalone" "$out" INCR
+check_eq "--threads 2: the counter is exactly -n" "20000" "$(cli $TP get counter:__rand_int__)"
+out=$(timeout 60 "$BENCH" -p $TP --threads 2 -t incr -n 20001 -c 7 -q 2>"$INTEROP_TMP/err")
+check_eq "--threads 2 -c 7 -n 20001 (uneven shares) exits 0" "0:" "$?:$(cat "$INTEROP_TMP/err")"
+check_eq "--threads 2 -c 7: the counter grew by exactly -n" "40001" "$(cli $TP get counter:__rand_int__)"
+out=$(timeout 60 "$BENCH" -p $TP --threads 3 -t set,get -n 20000 -r 1000 --csv 2>"$INTEROP_TMP/err")
+check_eq "--threads 3 --csv exits 0" "0:" "$?:$(cat "$INTEROP_TMP/err")"
+for t in SET GET; do
+    rps=$(printf '%s\n' "$out" | grep "^\"$t\"," | cut -d, -f2 | tr -d '"')
+    if [ -n "$rps" ] && awk -v r="$rps" 'BEGIN { exit !(r > 0) }'; then
+        ok "--threads 3 --csv: $t row with a positive rate ($rps)"
+    else
+        not_ok "--threads 3 --csv: $t row with a positive rate" "$(printf '%s' "$out" | tail -n 2 | tr '\n' '|')"
+    fi
+done
+out=$(timeout 60 "$BENCH" -p $TP --threads 2 -t set -n 10000 2>&1)
+# The lines between the host configuration and the distribution, as redis-benchmark 7 prints them
+# (its live progress line ends in \r, not \n: cut it off).
+thread_lines() { tr '\r' '\n' | sed -n '/^  host configuration "appendonly"/,/^Latency by percentile/p'; }
+ours=$(printf '%s\n' "$out" | thread_lines)
+check_eq "--threads 2 report: multi-thread: yes, threads: 2" '  host configuration "appendonly": no
+  multi-thread: yes
+  threads: 2
+
+Latency by percentile distribution:' "$ours"
+check_match "--threads 2 report: 10000 requests completed" '^  10000 requests completed in ' "$out"
+ref=$(timeout 60 redis-benchmark -p $TP --threads 2 -t set -n 1000 2>/dev/null | thread_lines)
+check_eq "the thread lines as Debian's redis-benchmark prints them" "$ref" "$ours"
+out=$(timeout 60 "$BENCH" -p $TP --threads 1 -t set -n 1000 2>&1)
+check_match "--threads 1 report: multi-thread: no" '^  multi-thread: no$' "$out"
+check_eq "--threads 1 report: no threads line" "0" "$(printf '%s\n' "$out" | grep -c '^  threads:')"
+out=$(timeout 20 "$BENCH" -p 13519 --threads 2 -t set -n 1000 -q 2>&1)
+check_eq "--threads 2 against a closed port exits 1" "1" "$?"
+check_match "--threads 2 against a closed port says why" '^Could not connect to Redis at 127\.0\.0\.1:13519: Connection refused$' "$out"
 
 # --- slotcache-cli --pipe ---
 SCLI=${SLOTCACHE_CLI:-$INTEROP_REPO/src/slotcache-cli}
