@@ -21,22 +21,9 @@ std::string checker_binary() {
     if (const char* env = std::getenv("SLOTCACHE_CHECKER"); env != nullptr && *env != '\0') {
         return fs::absolute(env).string();
     }
-    std::vector<fs::path> starts{fs::current_path()};
-    std::error_code ec;
-    fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        starts.push_back(exe.parent_path());
-    }
-    for (fs::path dir : starts) {
-        for (int depth = 0; depth < 6 && !dir.empty(); depth++) {
-            if (fs::exists(dir / "src" / "slotcache-server")) {
-                return (dir / "src" / "slotcache-server").string();
-            }
-            if (dir == dir.parent_path()) {
-                break;
-            }
-            dir = dir.parent_path();
-        }
+    std::string found = itest::find_in_repo("src/slotcache-server");
+    if (!found.empty()) {
+        return found;
     }
     return "src/slotcache-server";
 }

@@ -23,27 +23,7 @@ bool is_hex40(const std::string& s) {
 }
 
 // Finds conf/cluster.conf from the working directory or the test binary upwards ("" if absent).
-std::string find_cluster_conf() {
-    namespace fs = std::filesystem;
-    std::vector<fs::path> starts{fs::current_path()};
-    std::error_code ec;
-    fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        starts.push_back(exe.parent_path());
-    }
-    for (fs::path dir : starts) {
-        for (int depth = 0; depth < 6 && !dir.empty(); depth++) {
-            if (fs::exists(dir / "conf" / "cluster.conf")) {
-                return (dir / "conf" / "cluster.conf").string();
-            }
-            if (dir == dir.parent_path()) {
-                break;
-            }
-            dir = dir.parent_path();
-        }
-    }
-    return "";
-}
+std::string find_cluster_conf() { return slotcache::itest::find_in_repo("conf/cluster.conf"); }
 
 }  // namespace
 

@@ -360,10 +360,7 @@ std::vector<Reply> Conn::pipeline(const std::vector<Args>& commands) {
 
 // ---- ServerProcess -------------------------------------------------------------------------
 
-std::string server_binary() {
-    if (const char* env = std::getenv("SLOTCACHE_SERVER"); env != nullptr && *env != '\0') {
-        return std::filesystem::absolute(env).string();
-    }
+std::string find_in_repo(const std::string& relative) {
     namespace fs = std::filesystem;
     std::vector<fs::path> starts{fs::current_path()};
     std::error_code ec;
@@ -373,7 +370,7 @@ std::string server_binary() {
     }
     for (fs::path dir : starts) {
         for (int depth = 0; depth < 6 && !dir.empty(); depth++) {
-            fs::path candidate = dir / "src" / "slotcache-server";
+            fs::path candidate = dir / relative;
             if (fs::exists(candidate)) {
                 return candidate.string();
             }
@@ -383,7 +380,15 @@ std::string server_binary() {
             dir = dir.parent_path();
         }
     }
-    return "src/slotcache-server";
+    return "";
+}
+
+std::string server_binary() {
+    if (const char* env = std::getenv("SLOTCACHE_SERVER"); env != nullptr && *env != '\0') {
+        return std::filesystem::absolute(env).string();
+    }
+    std::string found = find_in_repo("src/slotcache-server");
+    return found.empty() ? "src/slotcache-server" : found;
 }
 
 int next_port() {

@@ -183,6 +183,9 @@ private:
 
 // The binary under test: $SLOTCACHE_SERVER or src/slotcache-server found upwards.
 std::string server_binary();
+// `relative` (e.g. "conf/cluster.conf") found from the working directory or the test binary's
+// directory, up to 6 levels up; "" if absent.
+std::string find_in_repo(const std::string& relative);
 // Forks and execs argv[0] with stdout and stderr going to out_path (appended when `append`);
 // the child dies with the test binary (PR_SET_PDEATHSIG) and its pid is registered so that
 // exit and fatal signals kill it. Throws on fork failure.

@@ -10,111 +10,31 @@ slot, cluster_info / cluster_nodes / cluster_slots / keyslot; a plain redis.Redi
 CROSSSLOT with Redis' texts.
 Approach: servers started as `$SLOTCACHE_SERVER --port P --cluster-enabled yes ...`, every wait
 polled with a deadline; one "ok - " / "not ok - " line per check and "N passed, N failed" last.
-Rejected: pytest (not installed for /usr/bin/python3); replicas and failover (not yet in
-slotcache); redis-cli --cluster create here (cluster_redis_cli.sh covers it, and forming the
+Processes and checks: interop_lib.py. Rejected: pytest (not installed for /usr/bin/python3);
+replicas and failover (cluster_failover_py.py covers them); redis-cli --cluster create here (cluster_redis_cli.sh covers it, and forming the
 cluster by hand keeps this suite independent of it).
 Must run with /usr/bin/python3: the python3 on PATH lacks the redis module.
 Ports: 16820-16822 (cluster bus 26820-26822).
 """
 
-import atexit
-import os
-import shutil
-import signal
-import subprocess
-import sys
-import tempfile
 import time
 
 import redis
 import redis.cluster
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SERVER = os.environ.get("SLOTCACHE_SERVER", os.path.join(REPO, "src", "slotcache-server"))
-CLI = os.environ.get("REDIS_CLI", "/usr/bin/redis-cli")
+from interop_lib import COUNTS, check, eq, finish, plain, tmpdir
+from interop_lib import start_node as start_server
+
 PORTS = [16820, 16821, 16822]
 NKEYS = 10000
 
-TMP = tempfile.mkdtemp(prefix="slotcache-interop-cluster-py.")
-PROCS = []
-COUNTS = {"passed": 0, "failed": 0}
-
-
-def cleanup():
-    for proc in PROCS:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGCONT)
-            proc.terminate()
-    for proc in PROCS:
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-    PROCS.clear()
-    shutil.rmtree(TMP, ignore_errors=True)
-
-
-def on_signal(signum, _frame):
-    cleanup()
-    sys.exit(128 + signum)
-
-
-atexit.register(cleanup)
-signal.signal(signal.SIGINT, on_signal)
-signal.signal(signal.SIGTERM, on_signal)
+TMP = tmpdir("slotcache-interop-cluster-py.")
 
 
 def start_node(port):
-    """Starts one cluster node; True once `redis-cli ping` answers (10 s deadline)."""
-    directory = os.path.join(TMP, str(port))
-    os.makedirs(directory, exist_ok=True)
-    if not os.access(SERVER, os.X_OK):
-        print(f"# server binary {SERVER} is missing or not executable")
-        return False
-    args = [SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-            "--appendonly", "no", "--daemonize", "no", "--dir", directory,
-            "--logfile", os.path.join(directory, "log"), "--cluster-enabled", "yes",
-            "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"]
-    with open(os.path.join(directory, "stdout"), "wb") as out:
-        proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)
-    PROCS.append(proc)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            reply = subprocess.run([CLI, "-p", str(port), "ping"], capture_output=True,
-                                   timeout=2, text=True).stdout.strip()
-        except subprocess.TimeoutExpired:
-            reply = ""
-        if reply == "PONG":
-            return True
-        time.sleep(0.1)
-    print(f"# node on port {port} did not become ready; log tail:")
-    for name in ("log", "stdout"):
-        try:
-            with open(os.path.join(directory, name), errors="replace") as f:
-                for line in f.readlines()[-20:]:
-                    print("#   " + line.rstrip())
-        except OSError:
-            pass
-    return False
-
-
-def check(name, fn):
-    """Runs one check: fn returns normally for ok, raises (AssertionError or other) for not ok."""
-    try:
-        fn()
-    except Exception as e:  # a check that blows up in any way is a failed check, not a crash
-        COUNTS["failed"] += 1
-        reason = f"{type(e).__name__}: {e}".replace("\n", " ")[:400]
-        print(f"not ok - {name} ({reason})")
-    else:
-        COUNTS["passed"] += 1
-        print(f"ok - {name}")
-
-
-def eq(actual, expected):
-    assert actual == expected, f"expected {expected!r}, got {actual!r}"
+    """Starts one cluster node; True once it answers PING (10 s deadline)."""
+    return start_server(TMP, port, ["--cluster-enabled", "yes", "--cluster-config-file",
+                                    "nodes.conf", "--cluster-node-timeout", "2000"])
 
 
 def raises(exc_class, message, fn, *args):
@@ -124,15 +44,6 @@ def raises(exc_class, message, fn, *args):
         eq(str(e), message)
         return
     raise AssertionError(f"{exc_class.__name__} not raised")
-
-
-def finish():
-    print(f"{COUNTS['passed']} passed, {COUNTS['failed']} failed")
-    sys.exit(0 if COUNTS["failed"] == 0 else 1)
-
-
-def plain(port):
-    return redis.Redis(host="127.0.0.1", port=port, socket_timeout=10)
 
 
 def crc16_slot(key):

@@ -76,6 +76,8 @@ def start_node(root, port, extra=()):
         try:
             if redis.Redis(host="127.0.0.1", port=port, socket_timeout=1).ping():
                 return True
+        except redis.AuthenticationError:
+            return True  # up, with requirepass
         except redis.RedisError:
             pass
         time.sleep(0.05)

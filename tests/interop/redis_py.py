@@ -6,112 +6,33 @@ parsed by redis-py's RESP2 parser and its per-command callbacks (INFO into a dic
 COMMAND into per-command dicts, CLIENT LIST, SLOWLOG GET, SCAN, TIME, ...), pipelines, the
 exception classes and messages, a password-protected server and a unix socket.
 Approach: one server on port 12020 (also on a unix socket) and one with requirepass on 12021,
-both started as `$SLOTCACHE_SERVER --port P ...`, readiness by polling `redis-cli -p P ping`
-with a deadline; one "ok - " / "not ok - " line per check and "N passed, N failed" last.
+both started as `$SLOTCACHE_SERVER --port P ...`, readiness by polling PING with a deadline
+(interop_lib.py); one "ok - " / "not ok - " line per check and "N passed, N failed" last.
 Rejected: pytest (not installed for /usr/bin/python3, and one file with no dependency is what
 the CI's `sh` runner wants); lists/hashes/cluster (not yet in slotcache).
 Must run with /usr/bin/python3: the python3 on PATH lacks the redis module.
 Ports: 12020-12029.
 """
 
-import atexit
 import os
-import shutil
-import signal
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 
 import redis
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SERVER = os.environ.get("SLOTCACHE_SERVER", os.path.join(REPO, "src", "slotcache-server"))
-CLI = os.environ.get("REDIS_CLI", "/usr/bin/redis-cli")
+from interop_lib import COUNTS, check, eq, finish, start_node, tmpdir
+
 PORT = 12020
 AUTH_PORT = 12021
 PASSWORD = "s3cret"
 
-TMP = tempfile.mkdtemp(prefix="slotcache-interop-py.")
+TMP = tmpdir("slotcache-interop-py.")
 SOCKET = os.path.join(TMP, "server.sock")
-PROCS = []
-COUNTS = {"passed": 0, "failed": 0}
-
-
-def cleanup():
-    for proc in PROCS:
-        if proc.poll() is None:
-            proc.terminate()
-    for proc in PROCS:
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-    PROCS.clear()
-    shutil.rmtree(TMP, ignore_errors=True)
-
-
-def on_signal(signum, _frame):
-    cleanup()
-    sys.exit(128 + signum)
-
-
-atexit.register(cleanup)
-signal.signal(signal.SIGINT, on_signal)
-signal.signal(signal.SIGTERM, on_signal)
 
 
 def start_server(port, *extra):
-    """Starts the server under test; True once `redis-cli ping` answers (10 s deadline)."""
-    directory = os.path.join(TMP, str(port))
-    os.makedirs(directory, exist_ok=True)
-    if not os.access(SERVER, os.X_OK):
-        print(f"# server binary {SERVER} is missing or not executable")
-        return False
-    args = [SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-            "--appendonly", "no", "--daemonize", "no", "--dir", directory,
-            "--logfile", os.path.join(directory, "log"), "--enable-debug-command", "yes", *extra]
-    with open(os.path.join(directory, "stdout"), "wb") as out:
-        proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)
-    PROCS.append(proc)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            reply = subprocess.run([CLI, "-p", str(port), "ping"], capture_output=True,
-                                   timeout=2, text=True).stdout.strip()
-        except subprocess.TimeoutExpired:
-            reply = ""
-        if reply == "PONG" or reply.startswith("NOAUTH"):
-            return True
-        time.sleep(0.1)
-    print(f"# server on port {port} did not become ready; log tail:")
-    for name in ("log", "stdout"):
-        try:
-            with open(os.path.join(directory, name), errors="replace") as f:
-                for line in f.readlines()[-20:]:
-                    print("#   " + line.rstrip())
-        except OSError:
-            pass
-    return False
-
-
-def check(name, fn):
-    """Runs one check: fn returns normally for ok, raises (AssertionError or other) for not ok."""
-    try:
-        fn()
-    except Exception as e:  # a check that blows up in any way is a failed check, not a crash
-        COUNTS["failed"] += 1
-        reason = f"{type(e).__name__}: {e}".replace("\n", " ")[:400]
-        print(f"not ok - {name} ({reason})")
-    else:
-        COUNTS["passed"] += 1
-        print(f"ok - {name}")
-
-
-def eq(actual, expected):
-    assert actual == expected, f"expected {expected!r}, got {actual!r}"
+    """Starts the server under test; True once it answers PING (10 s deadline)."""
+    return start_node(TMP, port, ["--enable-debug-command", "yes", *extra])
 
 
 def raises(exc_class, message, fn, *args, **kwargs):
@@ -123,12 +44,6 @@ def raises(exc_class, message, fn, *args, **kwargs):
             eq(str(e), message)
         return e
     raise AssertionError(f"{exc_class.__name__} not raised")
-
-
-def finish():
-    print(f"{COUNTS['passed']} passed, {COUNTS['failed']} failed")
-    cleanup()
-    sys.exit(1 if COUNTS["failed"] else 0)
 
 
 def client(**kwargs):
