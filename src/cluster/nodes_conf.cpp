@@ -426,8 +426,9 @@ bool write_in_place(const std::string& path, std::string text, std::string* err)
     }
     bool ok = write_all(fd, text);
     if (!ok) *err = io_error(path, "write");
-    if (ok && text.size() != len && ::ftruncate(fd, static_cast<off_t>(len)) != 0) {
-        // The padding is harmless: blank lines.
+    if (ok && text.size() != len) {
+        // A failed truncate leaves the padding: blank lines the loader skips.
+        (void)!::ftruncate(fd, static_cast<off_t>(len));
     }
     ::close(fd);
     return ok;
