@@ -145,9 +145,11 @@ FUZZ_FLAGS := -std=c++20 -O1 -g -Isrc -fsanitize=fuzzer,address,undefined -DSLOT
 # Each target links only the modules it exercises (a parser should not drag in the server).
 FUZZ_DIRS_resp_parser_fuzz := common resp
 FUZZ_DIRS_bus_codec_fuzz := common cluster/bus_codec.cpp
+FUZZ_DIRS_rdb_blobs_fuzz := persistence/rdb_blobs.cpp
 FUZZ_DIRS_client_replies_fuzz := common cli/reply.cpp cli/cluster/nodes_text.cpp cluster/migrate.cpp
 FUZZ_DIRS_rdb_fuzz := common keyspace persistence/rdb_reader.cpp persistence/rdb_writer.cpp \
-    persistence/rdb_io.cpp persistence/lzf.cpp persistence/dump.cpp
+    persistence/rdb_io.cpp persistence/lzf.cpp persistence/dump.cpp \
+    persistence/rdb_blobs.cpp
 
 fuzz:
 	@SLOTCACHE_FUZZ=1 sh deps/install.sh
