@@ -147,9 +147,9 @@ FUZZ_DIRS_resp_parser_fuzz := common resp
 FUZZ_DIRS_bus_codec_fuzz := common cluster/bus_codec.cpp
 FUZZ_DIRS_rdb_blobs_fuzz := persistence/rdb_blobs.cpp
 FUZZ_DIRS_client_replies_fuzz := common cli/reply.cpp cli/cluster/nodes_text.cpp cluster/migrate.cpp
-FUZZ_DIRS_rdb_fuzz := common keyspace persistence/rdb_reader.cpp persistence/rdb_writer.cpp \
-    persistence/rdb_io.cpp persistence/lzf.cpp persistence/dump.cpp \
-    persistence/rdb_blobs.cpp
+# Every rdb_*.cpp (reader, writer, io, blobs and one codec file per collection type).
+FUZZ_DIRS_rdb_fuzz := common keyspace persistence/lzf.cpp persistence/dump.cpp \
+    $(patsubst src/%,%,$(wildcard src/persistence/rdb_*.cpp))
 
 fuzz:
 	@SLOTCACHE_FUZZ=1 sh deps/install.sh

@@ -202,6 +202,75 @@ constexpr CommandDoc kDocs[] = {
      "different thread in order to reclaim memory, where N is the number of allocations the "
      "deleted objects where composed of.",
      "key:key#0*"},
+    // set
+    {"sadd", "Add one or more members to a set", "1.0.0", "set",
+     "O(1) for each element added, so O(N) to add N elements when the command is called with "
+     "multiple arguments.",
+     "key:key#0 member:string*",
+     {.history =
+      "2.4.0 Accepts multiple `member` arguments.\n"}},
+    {"scard", "Get the number of members in a set", "1.0.0", "set",
+     "O(1)",
+     "key:key#0"},
+    {"sdiff", "Subtract multiple sets", "1.0.0", "set",
+     "O(N) where N is the total number of elements in all given sets.",
+     "key:key#0*"},
+    {"sdiffstore", "Subtract multiple sets and store the resulting set in a key", "1.0.0", "set",
+     "O(N) where N is the total number of elements in all given sets.",
+     "destination:key#0 key:key#1*"},
+    {"sinter", "Intersect multiple sets", "1.0.0", "set",
+     "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of "
+     "sets.",
+     "key:key#0*"},
+    {"sintercard", "Intersect multiple sets and return the cardinality of the result", "7.0.0",
+     "set",
+     "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of "
+     "sets.",
+     "numkeys:integer key:key#0* limit:integer=LIMIT?"},
+    {"sinterstore", "Intersect multiple sets and store the resulting set in a key", "1.0.0", "set",
+     "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of "
+     "sets.",
+     "destination:key#0 key:key#1*"},
+    {"sismember", "Determine if a given value is a member of a set", "1.0.0", "set",
+     "O(1)",
+     "key:key#0 member:string"},
+    {"smembers", "Get all the members in a set", "1.0.0", "set",
+     "O(N) where N is the set cardinality.",
+     "key:key#0"},
+    {"smismember", "Returns the membership associated with the given elements for a set",
+     "6.2.0", "set",
+     "O(N) where N is the number of elements being checked for membership",
+     "key:key#0 member:string*"},
+    {"smove", "Move a member from one set to another", "1.0.0", "set",
+     "O(1)",
+     "source:key#0 destination:key#1 member:string"},
+    {"spop", "Remove and return one or multiple random members from a set", "1.0.0", "set",
+     "Without the count argument O(1), otherwise O(N) where N is the value of the passed count.",
+     "key:key#0 count:integer@3.2.0?",
+     {.history =
+      "3.2.0 Added the `count` argument.\n"}},
+    {"srandmember", "Get one or multiple random members from a set", "1.0.0", "set",
+     "Without the count argument O(1), otherwise O(N) where N is the absolute value of the "
+     "passed count.",
+     "key:key#0 count:integer@2.6.0?",
+     {.history =
+      "2.6.0 Added the optional `count` argument.\n"}},
+    {"srem", "Remove one or more members from a set", "1.0.0", "set",
+     "O(N) where N is the number of members to be removed.",
+     "key:key#0 member:string*",
+     {.history =
+      "2.4.0 Accepts multiple `member` arguments.\n"}},
+    {"sscan", "Incrementally iterate Set elements", "2.8.0", "set",
+     "O(1) for every call. O(N) for a complete iteration, including enough command calls for "
+     "the cursor to return back to 0. N is the number of elements inside the collection..",
+     "key:key#0 cursor:integer pattern:pattern=MATCH? count:integer=COUNT?"},
+    {"sunion", "Add multiple sets", "1.0.0", "set",
+     "O(N) where N is the total number of elements in all given sets.",
+     "key:key#0*"},
+    {"sunionstore", "Add multiple sets and store the resulting set in a key", "1.0.0", "set",
+     "O(N) where N is the total number of elements in all given sets.",
+     "destination:key#0 key:key#1*"},
+
     // transactions (src/commands/multi.cpp)
     {"discard", "Discard all commands issued after MULTI", "2.0.0", "transactions",
      "O(N), when N is the number of queued commands", ""},

@@ -14,5 +14,8 @@ void register_string_commands(server::CommandTable& table);
 // DEL UNLINK EXISTS TYPE EXPIRE PEXPIRE EXPIREAT PEXPIREAT TTL PTTL EXPIRETIME PEXPIRETIME
 // PERSIST RENAME RENAMENX KEYS SCAN RANDOMKEY TOUCH OBJECT COPY (keys.cpp).
 void register_key_commands(server::CommandTable& table);
+// SADD SREM SCARD SISMEMBER SMISMEMBER SMEMBERS SRANDMEMBER SPOP SMOVE SINTER SINTERCARD
+// SINTERSTORE SUNION SUNIONSTORE SDIFF SDIFFSTORE SSCAN (sets.cpp).
+void register_set_commands(server::CommandTable& table);
 
 }  // namespace slotcache::commands

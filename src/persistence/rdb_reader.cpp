@@ -10,6 +10,7 @@
 #include "common/strutil.h"
 #include "persistence/lzf.h"
 #include "persistence/rdb_format.h"
+#include "persistence/rdb_set.h"
 
 namespace slotcache::persistence {
 
@@ -194,7 +195,7 @@ struct TypeLoader {
 constexpr TypeLoader kLoaders[kTypeMax + 1] = {
     {"string", load_string},
     {"list", nullptr},
-    {"set", nullptr},
+    {"set", load_set},
     {"zset", nullptr},
     {"hash", nullptr},
     {"zset-2", nullptr},
@@ -203,7 +204,7 @@ constexpr TypeLoader kLoaders[kTypeMax + 1] = {
     {nullptr, nullptr},  // 8: never assigned
     {"hash-zipmap", nullptr},
     {"list-ziplist", nullptr},
-    {"set-intset", nullptr},
+    {"set-intset", load_set_intset},
     {"zset-ziplist", nullptr},
     {"hash-ziplist", nullptr},
     {"list-quicklist", nullptr},

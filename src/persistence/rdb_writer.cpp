@@ -7,6 +7,7 @@
 #include "common/crc64.h"
 #include "common/strutil.h"
 #include "persistence/rdb_format.h"
+#include "persistence/rdb_set.h"
 
 namespace slotcache::persistence {
 
@@ -65,7 +66,7 @@ struct TypeWriter {
 constexpr TypeWriter kWriters[] = {
     {kTypeString, write_string_value},  // Type::String
     {kTypeList, nullptr},
-    {kTypeSet, nullptr},
+    {kTypeSet, write_set},
     {kTypeZSet, nullptr},
     {kTypeHash, nullptr},
 };
