@@ -6,6 +6,7 @@
 #   make cluster-stop       stop that cluster (utils/create-cluster/create-cluster clean: wipe it)
 #   make fuzz               build the libFuzzer targets (clang) into build-fuzz/
 #   make bench              side-by-side benchmark against Debian's redis-server (utils/bench)
+#   make bench-types        the same for lists, sets, hashes, sorted sets (utils/bench/types)
 #   make lint               include direction, no throw in src/, file sizes
 #   make SANITIZE=address   (or undefined) instrumented build, in its own object directory
 #   make MALLOC=libc        link without jemalloc
@@ -78,7 +79,7 @@ LINKS  := src/slotcache-cli src/slotcache-benchmark
 # Test code may use exceptions (doctest does); src/ may not.
 TEST_CXXFLAGS := $(filter-out -fno-exceptions,$(CXXFLAGS)) -Itests
 
-.PHONY: FORCE all deps test unit integration run cluster cluster-stop fuzz bench clean format \
+.PHONY: FORCE all deps test unit integration run cluster cluster-stop fuzz bench bench-types clean format \
         check-format lint
 
 all: $(SERVER) $(LINKS)
@@ -164,6 +165,9 @@ build-fuzz/%: tests/fuzz/%.cpp $$(call fuzz_srcs,$$*)
 
 bench: all
 	sh utils/bench/run
+
+bench-types: all
+	sh utils/bench/types
 
 format:
 	clang-format -i $(SRC_ALL) $(shell find src -name '*.h') $(UNIT_SRC) $(INTEG_SRC)

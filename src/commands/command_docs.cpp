@@ -277,6 +277,9 @@ constexpr CommandDoc kDocs[] = {
     {"exec", "Execute all commands issued after MULTI", "1.2.0", "transactions",
      "Depends on commands in the transaction", ""},
     {"multi", "Mark the start of a transaction block", "1.2.0", "transactions", "O(1)", ""},
+    {"unwatch", "Forget about all watched keys", "2.2.0", "transactions", "O(1)", ""},
+    {"watch", "Watch the given keys to determine execution of the MULTI/EXEC block", "2.2.0",
+     "transactions", "O(1) for every key.", "key:key#0*"},
     // connection
     {"auth", "Authenticate to the server", "1.0.0", "connection",
      "O(N) where N is the number of passwords defined for the user",

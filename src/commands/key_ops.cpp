@@ -12,7 +12,8 @@ using keyspace::Entry;
 using keyspace::kLookupNoTouch;
 using keyspace::kNoExpire;
 
-size_t op_del(const OpArgs& op, const std::vector<std::string_view>& args, size_t first) {
+size_t op_del(const OpArgs& op, const std::vector<std::string_view>& args, size_t first,
+              bool lazy, std::vector<size_t>* deleted_idx) {
     size_t deleted = 0;
     for (size_t j = first; j < args.size(); j++) {
         // An expired key is removed by the lookup (and propagated as its own DEL) but does not
@@ -20,8 +21,9 @@ size_t op_del(const OpArgs& op, const std::vector<std::string_view>& args, size_
         Entry* e = op.db.lookup(args[j], key_slot(args[j]), op.now_ms,
                                 kLookupNoTouch | op.lookup_flags);
         if (e != nullptr) {
-            op.db.del(e);
+            op.db.del(e, lazy);
             deleted++;
+            if (deleted_idx != nullptr) deleted_idx->push_back(j);
         }
     }
     return deleted;

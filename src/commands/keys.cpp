@@ -29,11 +29,20 @@ namespace {
 
 void reply_count(CommandContext& ctx, size_t n) { ctx.reply.integer(static_cast<long long>(n)); }
 
-void cmd_del(CommandContext& ctx) {
-    size_t n = op_del(op_args(ctx), ctx.args, 1);
+// DEL and UNLINK differ only in who frees a big value: UNLINK always the lazy-free thread,
+// DEL with lazyfree-lazy-user-del. Only the keys actually deleted are signalled to WATCH.
+void del_generic(CommandContext& ctx, bool lazy) {
+    bool watched = !ctx.server.watches().empty();
+    std::vector<size_t> deleted;
+    size_t n = op_del(op_args(ctx), ctx.args, 1, lazy, watched ? &deleted : nullptr);
+    for (size_t j : deleted) ctx.server.signal_modified_key(ctx.db.id(), ctx.args[j]);
+    ctx.keys_signalled = true;
     reply_count(ctx, n);
     ctx.dirty += static_cast<long long>(n);
 }
+
+void cmd_del(CommandContext& ctx) { del_generic(ctx, ctx.server.cfg().lazyfree_lazy_user_del); }
+void cmd_unlink(CommandContext& ctx) { del_generic(ctx, true); }
 
 void cmd_exists(CommandContext& ctx) { reply_count(ctx, op_exists(op_args(ctx), ctx.args, 1)); }
 void cmd_touch(CommandContext& ctx) { reply_count(ctx, op_touch(op_args(ctx), ctx.args, 1)); }
@@ -174,6 +183,9 @@ void cmd_copy(CommandContext& ctx) {
         return;
     }
     bool copied = op_copy(op_args(ctx), ctx.args[1], dst, ctx.args[2], opt->replace);
+    // Only the destination changed, possibly in another db.
+    if (copied) ctx.server.signal_modified_key(dst_id, ctx.args[2]);
+    ctx.keys_signalled = true;
     ctx.reply.integer(copied ? 1 : 0);
     ctx.dirty += copied ? 1 : 0;
 }
@@ -293,7 +305,7 @@ void register_key_commands(server::CommandTable& table) {
     // redis-server 7.0.15).
     const CommandDef defs[] = {
         {"del", -2, kW, 1, -1, 1, cmd_del, "keyspace write slow"},
-        {"unlink", -2, kW | kF, 1, -1, 1, cmd_del, "keyspace write fast"},
+        {"unlink", -2, kW | kF, 1, -1, 1, cmd_unlink, "keyspace write fast"},
         {"exists", -2, kR | kF, 1, -1, 1, cmd_exists, "keyspace read fast"},
         {"type", 2, kR | kF, 1, 1, 1, cmd_type, "keyspace read fast"},
         {"expire", -3, kW | kF, 1, 1, 1, cmd_expire, "keyspace write fast"},

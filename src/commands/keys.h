@@ -22,8 +22,10 @@
 namespace slotcache::commands {
 
 // DEL / UNLINK of args[first..]: the number of keys deleted (a repeated key counts once, an
-// expired one not at all). Each key's slot is computed here.
-size_t op_del(const OpArgs& op, const std::vector<std::string_view>& args, size_t first);
+// expired one not at all). Each key's slot is computed here. lazy: big values are freed on
+// the lazy-free thread. deleted, when given, receives the indexes of the deleted keys.
+size_t op_del(const OpArgs& op, const std::vector<std::string_view>& args, size_t first,
+              bool lazy = false, std::vector<size_t>* deleted = nullptr);
 // EXISTS: live keys among args[first..], a repeated key counted each time. No clock update.
 size_t op_exists(const OpArgs& op, const std::vector<std::string_view>& args, size_t first);
 // TOUCH: like EXISTS, but each found key's LRU/LFU clock is updated.

@@ -61,7 +61,10 @@ void finish_migrate(server::Server& s, const MigrateJob& job, cluster::MigrateRe
     if (!job.copy && !s.is_replica()) {
         for (size_t i : r.acked) {
             const std::string& k = job.keys[i];
-            if (db.del(k, key_slot(k))) del.push_back(k);
+            if (db.del(k, key_slot(k), s.cfg().lazyfree_lazy_server_del)) {
+                del.push_back(k);
+                s.signal_modified_key(job.db, k);
+            }
         }
     }
     if (del.size() > 1) {

@@ -1,12 +1,15 @@
-// MULTI, EXEC, DISCARD: the part of Redis 7.0's transactions that `redis-cli --cluster fix`
-// relies on (it assigns a slot with MULTI, CLUSTER DELSLOTS, CLUSTER ADDSLOTS, CLUSTER
-// BUMPEPOCH, EXEC). The queueing itself is the dispatcher's (server/dispatch.cpp, step 11):
-// a command checked like any other is copied into the client's MultiState and answered
-// +QUEUED; a command refused there marks the transaction, and EXEC answers EXECABORT. In
-// cluster mode EXEC routes the keys of all queued commands together.
+// MULTI, EXEC, DISCARD, WATCH, UNWATCH (Redis 7.0's multi.c). The queueing itself is the
+// dispatcher's (server/dispatch.cpp, step 11): a command checked like any other is copied into
+// the client's MultiState and answered +QUEUED; a command refused there marks the transaction,
+// and EXEC answers EXECABORT. In cluster mode EXEC routes the keys of all queued commands
+// together; WATCH is a keyed command, routed (MOVED, CROSSSLOT) like any other.
 //
-// Not here yet (issue 8): WATCH / UNWATCH; MIGRATE and WAIT are refused inside MULTI because
-// their replies come later than an EXEC can wait.
+// WATCH records keys in the server's WatchTable (server/watch.h); a touched key makes EXEC
+// answer a null array. WATCH inside MULTI is not queued (the dispatcher runs it) and answers
+// an error that does not abort the transaction; UNWATCH inside MULTI is queued, as in Redis.
+//
+// MIGRATE and WAIT are refused inside MULTI because their replies come later than an EXEC can
+// wait.
 //
 // Loop thread only.
 #include "commands/migrate.h"
@@ -41,7 +44,24 @@ void discard_command(CommandContext& ctx) {
         ctx.reply.error("ERR DISCARD without MULTI");
         return;
     }
-    ctx.client.multi.reset();
+    ctx.server.discard_transaction(ctx.client);
+    ctx.reply.ok();
+}
+
+void watch_command(CommandContext& ctx) {
+    if (ctx.client.multi) {
+        ctx.reply.error("ERR WATCH inside MULTI is not allowed");
+        return;
+    }
+    // Already doomed: watching more cannot change the outcome (Redis' watchCommand).
+    if (!ctx.client.watch.dirty) {
+        for (size_t i = 1; i < ctx.args.size(); i++) ctx.server.watch_key(ctx.client, ctx.args[i]);
+    }
+    ctx.reply.ok();
+}
+
+void unwatch_command(CommandContext& ctx) {
+    ctx.server.unwatch_all(ctx.client);
     ctx.reply.ok();
 }
 
@@ -56,6 +76,10 @@ void register_transaction_commands(server::CommandTable& t) {
               exec_command, "slow transaction"));
     t.add(def("discard", 1, kCmdNoscript | kCmdLoading | kCmdStale | kCmdFast | kCmdAllowBusy,
               0, 0, 0, discard_command, "fast transaction"));
+    t.add(def("watch", -2, kCmdNoscript | kCmdLoading | kCmdStale | kCmdFast | kCmdAllowBusy, 1,
+              -1, 1, watch_command, "fast transaction"));
+    t.add(def("unwatch", 1, kCmdNoscript | kCmdLoading | kCmdStale | kCmdFast | kCmdAllowBusy,
+              0, 0, 0, unwatch_command, "fast transaction"));
 }
 
 }  // namespace slotcache::commands

@@ -8,12 +8,10 @@
 //
 // SHUTDOWN's snapshot and exit are the Server's (Server::shutdown); this file only parses.
 //
-// FLUSHDB/FLUSHALL ASYNC hand the old tables to a short-lived thread that frees them, so a
-// flush of millions of keys does not stall the loop; that thread registers with the memory
-// accounting so the freed bytes are counted (keyspace/memory.h).
+// FLUSHDB/FLUSHALL ASYNC hand the old tables to the keyspace's lazy-free thread
+// (keyspace/lazyfree.h), so a flush of millions of keys does not stall the loop; that thread
+// registers with the memory accounting so the freed bytes are counted (keyspace/memory.h).
 #include <sys/time.h>
-
-#include <thread>
 
 #include "commands/context.h"
 #include "commands/server_families.h"
@@ -21,6 +19,7 @@
 #include "common/crc16.h"
 #include "common/log.h"
 #include "common/strutil.h"
+#include "keyspace/lazyfree.h"
 #include "keyspace/memory.h"
 #include "server/server.h"
 
@@ -49,19 +48,12 @@ bool parse_flush_mode(CommandContext& ctx, bool* async) {
     return false;
 }
 
-void free_in_background(keyspace::DbContentsPtr contents) {
-    std::thread([c = std::move(contents)]() mutable {
-        keyspace::register_thread();
-        c.reset();
-        keyspace::unregister_thread();
-    }).detach();
-}
-
-// Empties db; returns how many keys it held.
-long long flush_db(keyspace::Db& db, bool async) {
+// Empties db; returns how many keys it held. WATCHers of keys that existed are told first.
+long long flush_db(CommandContext& ctx, keyspace::Db& db, bool async) {
+    ctx.server.signal_flushed_db(db.id());
     auto removed = static_cast<long long>(db.size());
     if (async && removed > 0) {
-        free_in_background(db.detach());
+        ctx.server.keyspace().lazyfree().free_db(db.detach(), static_cast<size_t>(removed));
     } else {
         db.clear();
     }
@@ -71,7 +63,7 @@ long long flush_db(keyspace::Db& db, bool async) {
 void flushdb_command(CommandContext& ctx) {
     bool async = false;
     if (!parse_flush_mode(ctx, &async)) return;
-    ctx.dirty += flush_db(ctx.db, async);
+    ctx.dirty += flush_db(ctx, ctx.db, async);
     ctx.force_propagate = true;
     ctx.reply.ok();
 }
@@ -81,7 +73,7 @@ void flushall_command(CommandContext& ctx) {
     if (!parse_flush_mode(ctx, &async)) return;
     auto& ks = ctx.server.keyspace();
     long long removed = 0;
-    for (int i = 0; i < ks.db_count(); i++) removed += flush_db(ks.db(i), async);
+    for (int i = 0; i < ks.db_count(); i++) removed += flush_db(ctx, ks.db(i), async);
     ctx.force_propagate = true;
     auto& snap = ctx.server.snapshotter();
     // The child's image holds the data just flushed: it must not become the snapshot.
@@ -113,7 +105,10 @@ void swapdb_command(CommandContext& ctx) {
         ctx.reply.error(err_text(Err::InvalidDb));
         return;
     }
-    if (a != b) ks.swap_db(static_cast<int>(a), static_cast<int>(b));
+    if (a != b) {
+        ctx.server.signal_swapdb(static_cast<int>(a), static_cast<int>(b));
+        ks.swap_db(static_cast<int>(a), static_cast<int>(b));
+    }
     ctx.dirty++;
     ctx.reply.ok();
 }
@@ -146,6 +141,9 @@ void move_command(CommandContext& ctx) {
         return;
     }
     ctx.db.move_to(e, dst);
+    ctx.server.signal_modified_key(ctx.db.id(), ctx.args[1]);
+    ctx.server.signal_modified_key(dst.id(), ctx.args[1]);
+    ctx.keys_signalled = true;
     ctx.dirty++;
     ctx.reply.integer(1);
 }
@@ -185,6 +183,7 @@ void config_resetstat(CommandContext& ctx) {
     auto& s = ctx.server.stats();
     s = server::Stats{};
     ctx.server.keyspace().reset_stats();
+    ctx.server.keyspace().lazyfree().reset_stats();
     ctx.server.slowlog().reset();
     keyspace::reset_peak();
     for (auto& cmd : ctx.server.commands().all()) {

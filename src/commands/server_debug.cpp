@@ -12,6 +12,7 @@
 #include "common/crc16.h"
 #include "common/log.h"
 #include "common/strutil.h"
+#include "persistence/dump.h"
 #include "server/server.h"
 
 namespace slotcache::commands {
@@ -66,6 +67,12 @@ void debug_object(CommandContext& ctx) {
         return;
     }
     size_t serialized = e->is_string() ? e->string_length() + 1 : 0;
+    std::string payload;
+    // A collection's serialized length is its RDB value's (the DUMP payload without the type
+    // byte, RDB version and CRC); 0 until its type can be serialized.
+    if (!e->is_string() && persistence::dump_payload(e, false, &payload) && payload.size() > 11) {
+        serialized = payload.size() - 11;
+    }
     char buf[256];
     snprintf(buf, sizeof(buf),
              "Value at:%p refcount:1 encoding:%s serializedlength:%zu lru:%u "
@@ -91,8 +98,16 @@ void debug_digest_value(CommandContext& ctx) {
             ctx.reply.simple(std::string(40, '0'));
             continue;
         }
-        std::string data = e->is_string() ? "string:" : "other:";
-        data += e->is_string() ? e->string_value(buf) : std::string_view();
+        std::string data = e->is_string() ? "string:" : std::string(keyspace::type_name(e->type()));
+        if (e->is_string()) {
+            data += e->string_value(buf);
+        } else {
+            // The value's serialization: equal for equal lists and sorted sets; two equal sets
+            // or hashes stored in different orders digest differently, which --cluster fix
+            // reports as a conflict (never two different values as equal).
+            std::string payload;
+            if (persistence::dump_payload(e, false, &payload)) data += payload;
+        }
         XXH128_hash_t h = XXH3_128bits(data.data(), data.size());
         uint32_t tail = static_cast<uint32_t>(XXH3_64bits_withSeed(data.data(), data.size(), 1));
         char hex[41];

@@ -107,7 +107,7 @@ size_t Db::drop_slot(uint16_t slot, const std::function<void(std::string_view)>&
         if (e->has_expire()) {
             volatile_remove(e);
         }
-        free_entry(e);
+        dispose(e, owner_->lazyfree_config().server_del);
     });
     delete t;
     c_->slots->tables[slot] = nullptr;

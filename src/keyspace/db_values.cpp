@@ -106,7 +106,7 @@ Entry* Db::replace_string(Entry* e, std::string_view value, int64_t expire_at) {
         set_expire(e, expire_at);
         return e;
     }
-    release_value(e);
+    release_for_overwrite(e);
     e = resize_for_value(e, payload_size(enc, value.size()));
     write_string(e, enc, value, iv);
     set_expire(e, expire_at);
@@ -114,7 +114,7 @@ Entry* Db::replace_string(Entry* e, std::string_view value, int64_t expire_at) {
 }
 
 Entry* Db::replace_int(Entry* e, long long value, int64_t expire_at) {
-    release_value(e);
+    release_for_overwrite(e);
     e = resize_for_value(e, payload_size(Encoding::Int, 0));
     write_string(e, Encoding::Int, {}, value);
     set_expire(e, expire_at);
@@ -220,7 +220,7 @@ Entry* Db::add_object(std::string_view key, uint16_t slot, Type type, Encoding e
 
 Entry* Db::replace_object(Entry* e, Type type, Encoding encoding, std::unique_ptr<Object> obj,
                           int64_t expire_at) {
-    release_value(e);
+    release_for_overwrite(e);
     e = resize_for_value(e, payload_size(encoding, 0));
     store_object(e, type, encoding, obj.release());
     set_expire(e, expire_at);
@@ -243,7 +243,7 @@ Entry* Db::rename(Entry* src, std::string_view to, uint16_t to_slot) {
         return src;
     }
     if (Entry* old = find(to, to_slot)) {
-        del(old);
+        del(old, owner_->lazyfree_config().server_del);
     }
     size_t psz = payload_size(src->encoding(), src->value_len);
     auto* n = static_cast<Entry*>(std::malloc(sizeof(Entry) + to.size() + psz));
@@ -281,7 +281,7 @@ Entry* Db::copy(const Entry* src, Db& dst, std::string_view to, uint16_t to_slot
         if (!replace || old == src) {
             return nullptr;
         }
-        dst.del(old);
+        dst.del(old, owner_->lazyfree_config().server_del);
     }
     size_t psz = payload_size(src->encoding(), src->value_len);
     Entry* n = alloc_entry(to, src->encoding(), psz, now_ms);

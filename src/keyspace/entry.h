@@ -72,6 +72,10 @@ public:
     virtual size_t memory_usage() const = 0;
     // Deep copy (COPY).
     virtual std::unique_ptr<Object> clone() const = 0;
+    // About how many allocations freeing this object walks (Redis' lazyfreeGetFreeEffort:
+    // elements of a hashtable / skiplist / linked list, 1 for one flat buffer). Above
+    // kLazyfreeThreshold (lazyfree.h) an UNLINK hands the object to the lazy-free thread.
+    virtual size_t free_effort() const { return 1; }
 };
 
 struct Entry {

@@ -8,6 +8,7 @@
 
 #include "common/random.h"
 #include "keyspace/db_internal.h"
+#include "keyspace/lazyfree.h"
 #include "keyspace/lfu.h"
 #include "keyspace/memory.h"
 
@@ -183,19 +184,36 @@ void Db::volatile_remove(Entry* e) {
     v.pop_back();
 }
 
-bool Db::del(std::string_view key, uint16_t slot) {
+bool Db::del(std::string_view key, uint16_t slot, bool lazy) {
     Entry* e = find(key, slot);
     if (e == nullptr) {
         return false;
     }
     unlink_entry(e, slot);
-    free_entry(e);
+    dispose(e, lazy);
     return true;
 }
 
-void Db::del(Entry* e) {
+void Db::del(Entry* e, bool lazy) {
     unlink_entry(e, key_slot(e->key()));
+    dispose(e, lazy);
+}
+
+void Db::dispose(Entry* e, bool lazy) {
+    if (lazy && !e->is_string()) {
+        owner_->lazyfree_->free_object(std::unique_ptr<Object>(e->object()));
+        std::free(e);
+        return;
+    }
     free_entry(e);
+}
+
+void Db::release_for_overwrite(Entry* e) {
+    if (owner_->lazy_cfg_.server_del && !e->is_string()) {
+        owner_->lazyfree_->free_object(std::unique_ptr<Object>(e->object()));
+        return;
+    }
+    release_value(e);
 }
 
 void Db::set_expire(Entry* e, int64_t when) {
@@ -226,7 +244,7 @@ void Db::remove_expired(Entry* e) {
         o->on_expired(id_, e->key());
     }
     owner_->stats_.expired_keys++;
-    del(e);
+    del(e, owner_->lazy_cfg_.expire);
 }
 
 void Db::remove_evicted(Entry* e) {
@@ -234,7 +252,7 @@ void Db::remove_evicted(Entry* e) {
         o->on_evicted(id_, e->key());
     }
     owner_->stats_.evicted_keys++;
-    del(e);
+    del(e, owner_->lazy_cfg_.eviction);
 }
 
 size_t Db::size() const { return c_->keys; }
@@ -251,7 +269,7 @@ void Db::swap(Db& other) { std::swap(c_, other.c_); }
 
 // ---- Keyspace -------------------------------------------------------------------------------
 
-Keyspace::Keyspace(int databases) {
+Keyspace::Keyspace(int databases) : lazyfree_(std::make_unique<LazyFree>()) {
     dbs_.reserve(static_cast<size_t>(databases));
     for (int i = 0; i < databases; i++) {
         dbs_.push_back(std::make_unique<Db>(this, i));

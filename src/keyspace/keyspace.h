@@ -36,6 +36,7 @@
 namespace slotcache::keyspace {
 
 class Keyspace;
+class LazyFree;
 class Table;
 struct SlotArray;
 
@@ -138,10 +139,12 @@ public:
     void set_object_encoding(Entry* e, Encoding encoding, std::unique_ptr<Object> obj = nullptr);
 
     // ---- delete, expire -------------------------------------------------------------------
-    // Deletes key; false when absent. No expiry logic, no observer call.
-    bool del(std::string_view key, uint16_t slot);
+    // Deletes key; false when absent. No expiry logic, no observer call. lazy: a big
+    // collection value is freed on the lazy-free thread (UNLINK, DEL with
+    // lazyfree-lazy-user-del); the key is gone at once either way.
+    bool del(std::string_view key, uint16_t slot, bool lazy = false);
     // Deletes e (found through this Db).
-    void del(Entry* e);
+    void del(Entry* e, bool lazy = false);
     // Sets e's TTL to the absolute unix ms `when` (kNoExpire = persist). Never reallocates.
     void set_expire(Entry* e, int64_t when);
     // Removes the TTL; false when e had none.
@@ -236,6 +239,12 @@ private:
     void volatile_add(Entry* e);
     void volatile_remove(Entry* e);
     void free_table_if_empty(uint16_t slot);
+    // Frees e (already unlinked) and its value, the value on the lazy-free thread when lazy and
+    // big enough.
+    void dispose(Entry* e, bool lazy);
+    // Frees what e's value owns before it gets a new one (an overwrite: lazy per
+    // lazyfree-lazy-server-del).
+    void release_for_overwrite(Entry* e);
 
     Keyspace* owner_;
     int id_;
@@ -249,6 +258,14 @@ struct KeyspaceStats {
     double expired_stale_perc = 0;
     uint64_t expired_time_cap_reached_count = 0;
     uint64_t expire_cycle_cpu_milliseconds = 0;
+};
+
+// Which server-side deletions free big values on the lazy-free thread (the lazyfree-lazy-*
+// directives; UNLINK and DEL's lazyfree-lazy-user-del are the callers' choice).
+struct LazyFreeConfig {
+    bool expire = false;      // lazyfree-lazy-expire
+    bool eviction = false;    // lazyfree-lazy-eviction
+    bool server_del = false;  // lazyfree-lazy-server-del: overwrites, RENAME/COPY onto a key
 };
 
 struct EvictionConfig {
@@ -287,6 +304,11 @@ public:
     // Memory probe for eviction; defaults to used_memory(). Tests inject a fake.
     void set_memory_probe(std::function<size_t()> probe);
 
+    void set_lazyfree_config(const LazyFreeConfig& cfg) { lazy_cfg_ = cfg; }
+    const LazyFreeConfig& lazyfree_config() const { return lazy_cfg_; }
+    // The lazy-free thread (lazyfree.h): FLUSH ASYNC hands it detached Db contents.
+    LazyFree& lazyfree() { return *lazyfree_; }
+
     // SWAPDB. Precondition: both indexes valid.
     void swap_db(int a, int b);
     // FLUSHALL.
@@ -321,6 +343,10 @@ private:
     bool evict_one_random();
     void fill_pool(int64_t now_ms);
 
+    // Declared before dbs_ so that it is destroyed after them: a Db's destructor may still
+    // hand it values. Its destructor drains the queue and joins the thread.
+    std::unique_ptr<LazyFree> lazyfree_;
+    LazyFreeConfig lazy_cfg_;
     std::vector<std::unique_ptr<Db>> dbs_;
     KeyspaceObserver* observer_ = nullptr;
     bool expire_deletes_ = true;

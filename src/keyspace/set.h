@@ -79,6 +79,8 @@ public:
 
     size_t memory_usage() const override;
     std::unique_ptr<Object> clone() const override;
+    // One allocation per member in a hashtable; the small encodings are one block.
+    size_t free_effort() const override { return enc_ == Encoding::HashTable ? size() : 1; }
 
 private:
     class Small;

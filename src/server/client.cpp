@@ -32,6 +32,7 @@ std::string Client::describe(int64_t now_ms) const {
     if (has_flag(kClientMaster)) flags += 'M';
     if (multi) flags += 'x';
     if (has_flag(kClientPausedByCommand | kClientBlocked)) flags += 'b';
+    if (watch.dirty) flags += 'd';
     if (has_flag(kClientCloseAfterReply)) flags += 'c';
     if (has_flag(kClientUnixSocket)) flags += 'U';
     if (has_flag(kClientReadonly)) flags += 'r';

@@ -15,6 +15,7 @@
 
 #include "net/connection.h"
 #include "resp/parser.h"
+#include "server/watch.h"
 
 namespace slotcache::server {
 
@@ -75,6 +76,9 @@ public:
         bool dirty = false;
     };
     std::unique_ptr<MultiState> multi;
+    // WATCH: the keys this client watches and whether one was touched (Server::watches_ holds
+    // the reverse map; Server::on_client_closed unwatches before the Client is deleted).
+    Watcher watch;
     // REPLCONF sent before SYNC/PSYNC (the replica link takes them over).
     int repl_listening_port = 0;
     uint32_t repl_capa = 0;

@@ -77,6 +77,9 @@ struct CommandContext {
     // forceCommandPropagation): FLUSHALL / FLUSHDB on empty databases, or after FLUSHALL's
     // snapshot reset the change counter.
     bool force_propagate = false;
+    // Set by a handler that told the watchers itself which keys it changed
+    // (Server::signal_modified_key): the dispatcher then does not signal every key argument.
+    bool keys_signalled = false;
 };
 
 using CommandHandler = void (*)(CommandContext& ctx);

@@ -19,10 +19,11 @@
 //      with replica-serve-stale-data no -> MASTERDOWN ...; a write on a master with fewer
 //      good replicas than min-replicas-to-write -> NOREPLICAS ...
 //  10. over maxmemory, nothing to evict, and the command may grow memory -> OOM ...
-//  11. in MULTI, anything but EXEC/DISCARD/MULTI/QUIT/RESET is queued (+QUEUED); a refusal
-//      above marks the transaction, and EXEC then answers EXECABORT (multi.cpp)
+//  11. in MULTI, anything but EXEC/DISCARD/MULTI/WATCH/QUIT/RESET is queued (+QUEUED); a
+//      refusal above marks the transaction, and EXEC then answers EXECABORT (multi.cpp)
 //  12. otherwise the handler runs; its time feeds commandstats and the slowlog, and a write
-//      that changed the dataset is propagated to the backlog and the replicas.
+//      that changed the dataset signals its keys to WATCH (watch.h) and is propagated to the
+//      backlog and the replicas.
 //
 // The master client (this node's master, executing the replication stream) skips 4-11 and
 // gets no replies (they go to a scratch buffer); the bytes of each command it runs are
@@ -238,7 +239,7 @@ bool Server::reject_exec_by_cluster(Client& c, bool asking, resp::Reply& reply) 
     cluster::RouteResult r = route(c, keys, idx, is_write, nullptr, asking);
     if (r.route == cluster::Route::Here) return false;
     std::string addr = r.node ? cluster_->redirect_address(r.node) : std::string();
-    c.multi.reset();
+    discard_transaction(c);
     reply.error("EXECABORT Transaction discarded because of: " + cluster::route_error(r, addr));
     return true;
 }
@@ -336,7 +337,9 @@ void Server::execute(Client& c, const std::vector<std::string_view>& args) {
         }
     }
     if (c.multi && !is_transaction_control(*cmd)) {
-        c.multi->commands.emplace_back(args.begin(), args.end());
+        // A transaction already doomed by a touched key keeps no copies (Redis'
+        // queueMultiCommand); it still answers +QUEUED.
+        if (!c.watch.dirty) c.multi->commands.emplace_back(args.begin(), args.end());
         reply.simple("QUEUED");
         return;
     }
@@ -351,13 +354,29 @@ void Server::reject(Client& c, const CommandDef& cmd) {
 
 bool Server::is_transaction_control(const CommandDef& cmd) const {
     return &cmd == exec_cmd_ || &cmd == discard_cmd_ || &cmd == multi_cmd_ ||
-           &cmd == quit_cmd_ || &cmd == reset_cmd_;
+           &cmd == quit_cmd_ || &cmd == reset_cmd_ || &cmd == watch_cmd_;
+}
+
+void Server::discard_transaction(Client& c) {
+    c.multi.reset();
+    unwatch_all(c);
 }
 
 void Server::run_transaction(Client& c, resp::Reply& reply) {
+    // Redis' order: an expired watched key marks the client dirty, then a refused command
+    // (EXECABORT) wins over a touched key (null array).
+    if (!c.watch.keys.empty() && watches_.any_expired(c.watch, keyspace_, c.last_interaction_ms)) {
+        c.watch.dirty = true;
+    }
     std::unique_ptr<Client::MultiState> ms = std::move(c.multi);
+    bool touched = c.watch.dirty;
+    unwatch_all(c);
     if (ms->dirty) {
         reply.error("EXECABORT Transaction discarded because of previous errors.");
+        return;
+    }
+    if (touched) {
+        reply.null_array();
         return;
     }
     reply.array(ms->commands.size());
@@ -400,6 +419,9 @@ void Server::call(Client& c, const CommandDef& cmd, const std::vector<std::strin
     stats_.commands_processed++;
     stats_.dirty += static_cast<uint64_t>(ctx.dirty);
     c.commands_processed++;
+    if (!watches_.empty() && ctx.dirty > 0 && (cmd.flags & kCmdWrite) && !ctx.keys_signalled) {
+        signal_written_keys(cmd, args, ctx);
+    }
     if ((ctx.dirty > 0 || ctx.force_propagate) && (cmd.flags & kCmdWrite) &&
         !c.has_flag(kClientMaster) && repl_.is_feeding()) {
         // EXEC's writes reach replicas as one MULTI ... EXEC, opened by the first of them.
@@ -420,6 +442,44 @@ void Server::call(Client& c, const CommandDef& cmd, const std::vector<std::strin
                            static_cast<size_t>(cfg().slowlog_max_len), c.conn().peer_addr(),
                            c.name, c.last_interaction_ms / 1000);
     }
+}
+
+// The generic "touched key" signal: every key argument of a write that changed something,
+// in the db it ran on. It may name keys the command only read (SUNIONSTORE's sources) or
+// left alone (DEL of a missing key): such a watcher's EXEC fails where Redis' would not,
+// never the reverse. Handlers that know better signal themselves (ctx.keys_signalled).
+void Server::signal_written_keys(const CommandDef& cmd, const std::vector<std::string_view>& args,
+                                 const CommandContext& ctx) {
+    if (!(cmd.first_key > 0 || (cmd.flags & kCmdMovableKeys))) return;
+    if (!CommandTable::get_keys(cmd, args, &key_idx_)) return;
+    for (int i : key_idx_) watches_.touch(ctx.db, args[static_cast<size_t>(i)]);
+}
+
+void Server::watch_key(Client& c, std::string_view key) {
+    keyspace::Db& db = keyspace_.db(c.db);
+    const keyspace::Entry* e = db.find(key, key_slot(key));
+    bool expired = e != nullptr && keyspace::Db::is_expired(e, c.last_interaction_ms);
+    watches_.watch(c.watch, c.db, key, expired);
+}
+
+void Server::unwatch_all(Client& c) {
+    watches_.unwatch_all(c.watch);
+    c.watch.dirty = false;
+}
+
+void Server::signal_modified_key(int db, std::string_view key) {
+    if (!watches_.empty()) watches_.touch(keyspace_.db(db), key);
+}
+
+void Server::signal_flushed_db(int db) {
+    if (!watches_.empty()) watches_.touch_all(db, keyspace_.db(db), nullptr, unix_ms());
+}
+
+void Server::signal_swapdb(int a, int b) {
+    if (watches_.empty()) return;
+    int64_t now = unix_ms();
+    watches_.touch_all(a, keyspace_.db(a), &keyspace_.db(b), now);
+    watches_.touch_all(b, keyspace_.db(b), &keyspace_.db(a), now);
 }
 
 }  // namespace slotcache::server

@@ -11,6 +11,7 @@
 
 #include "common/clock.h"
 #include "common/strutil.h"
+#include "keyspace/lazyfree.h"
 #include "keyspace/memory.h"
 #include "server/server.h"
 
@@ -119,7 +120,9 @@ void memory_section(Server& s, std::string& out) {
     line(out, "mem_fragmentation_bytes:%lld",
          static_cast<long long>(rss) - static_cast<long long>(used));
     line(out, "mem_allocator:%s", keyspace::allocator_name());
-    line(out, "lazyfree_pending_objects:0");
+    line(out, "lazyfree_pending_objects:%zu", s.keyspace().lazyfree().pending());
+    line(out, "lazyfreed_objects:%llu",
+         static_cast<unsigned long long>(s.keyspace().lazyfree().freed()));
 }
 
 void persistence_section(Server& s, std::string& out) {

@@ -507,6 +507,8 @@ bool Server::load_snapshot(std::string_view rdb, std::string_view replid, long l
                            std::string* err) {
     // Our own replicas followed the history we are dropping.
     disconnect_replicas();
+    // Redis' emptyData on a full sync: watchers of keys that existed see them touched.
+    for (int i = 0; i < keyspace_.db_count(); i++) signal_flushed_db(i);
     keyspace_.clear_all();
     persistence::BufferSource src(rdb);
     persistence::LoadOptions lo;

@@ -53,6 +53,7 @@ Server::Server(config::Config& cfg)
     : cfg_(cfg),
       loop_(uv_default_loop()),
       keyspace_(static_cast<int>(cfg.values().databases)),
+      watches_(static_cast<int>(cfg.values().databases)),
       listeners_(loop_, this),
       replica_(loop_, *this) {
     register_all_commands(commands_);
@@ -72,6 +73,7 @@ Server::Server(config::Config& cfg)
     discard_cmd_ = commands_.find("discard");
     quit_cmd_ = commands_.find("quit");
     reset_cmd_ = commands_.find("reset");
+    watch_cmd_ = commands_.find("watch");
     migrate_links_ = std::make_unique<cluster::MigrateLinks>(loop_);
     if (cfg.values().cluster_enabled) {
         cluster_ = std::make_unique<cluster::Cluster>(loop_, cfg_, keyspace_);
@@ -111,6 +113,11 @@ void Server::apply_eviction_config() {
     ec.lfu_log_factor = static_cast<int>(cfg().lfu_log_factor);
     ec.lfu_decay_time = static_cast<int>(cfg().lfu_decay_time);
     keyspace_.set_eviction_config(ec);
+    keyspace::LazyFreeConfig lc;
+    lc.expire = cfg().lazyfree_lazy_expire;
+    lc.eviction = cfg().lazyfree_lazy_eviction;
+    lc.server_del = cfg().lazyfree_lazy_server_del;
+    keyspace_.set_lazyfree_config(lc);
 }
 
 bool Server::write_pidfile() {
@@ -282,6 +289,7 @@ void Server::on_accept(net::Connection* conn) {
 
 void Server::on_client_closed(Client* c) {
     clients_.erase(c->id());
+    watches_.unwatch_all(c->watch);
     if (c->has_flag(kClientReplica)) repl_.remove_replica(c->id());
     if (c == master_client_) {
         master_client_ = nullptr;
@@ -371,12 +379,21 @@ void Server::unpause_clients() {
 
 // The keyspace deleted a key on its own: replicas (which never expire or evict by themselves)
 // get the DEL, as Redis' propagateDeletion does.
+// The key is still in its table during these calls: watchers are told it will be gone.
 void Server::on_expired(int db, std::string_view key) {
-    if (repl_.is_feeding()) repl_.propagate(db, std::vector<std::string_view>{"DEL", key});
+    if (!watches_.empty()) watches_.touch_deleted(db, key);
+    if (repl_.is_feeding()) {
+        const char* del = cfg().lazyfree_lazy_expire ? "UNLINK" : "DEL";
+        repl_.propagate(db, std::vector<std::string_view>{del, key});
+    }
 }
 
 void Server::on_evicted(int db, std::string_view key) {
-    if (repl_.is_feeding()) repl_.propagate(db, std::vector<std::string_view>{"DEL", key});
+    if (!watches_.empty()) watches_.touch_deleted(db, key);
+    if (repl_.is_feeding()) {
+        const char* del = cfg().lazyfree_lazy_eviction ? "UNLINK" : "DEL";
+        repl_.propagate(db, std::vector<std::string_view>{del, key});
+    }
 }
 
 void Server::on_cron(uv_timer_t* t) { static_cast<Server*>(t->data)->cron(); }
@@ -484,7 +501,8 @@ void Server::register_config_hooks() {
         return std::string();
     };
     for (const char* name : {"maxmemory", "maxmemory-policy", "maxmemory-samples",
-                             "lfu-log-factor", "lfu-decay-time"}) {
+                             "lfu-log-factor", "lfu-decay-time", "lazyfree-lazy-expire",
+                             "lazyfree-lazy-eviction", "lazyfree-lazy-server-del"}) {
         cfg_.set_hook(name, eviction);
     }
     cfg_.set_hook("loglevel", [](const config::Values& v) {

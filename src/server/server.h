@@ -38,6 +38,7 @@
 #include "server/command.h"
 #include "server/slowlog.h"
 #include "server/stats.h"
+#include "server/watch.h"
 
 namespace slotcache::server {
 
@@ -118,14 +119,30 @@ public:
     void unblock_client(Client& c);
 
     // ---- MULTI / EXEC (dispatch.cpp) --------------------------------------------------------
-    // EXEC: runs c's queued commands, replying an array of their replies, or EXECABORT when
-    // one was refused while queueing. Leaves c out of MULTI.
+    // EXEC: runs c's queued commands, replying an array of their replies, EXECABORT when
+    // one was refused while queueing, or a null array when a watched key was touched (or
+    // expired). Leaves c out of MULTI and unwatches its keys.
     void run_transaction(Client& c, resp::Reply& reply);
+    // DISCARD, and an EXEC that aborts: leaves MULTI, unwatches every key, clears the dirty mark.
+    void discard_transaction(Client& c);
+
+    // ---- WATCH (watch.h) ---------------------------------------------------------------------
+    // WATCH key in c's db; UNWATCH.
+    void watch_key(Client& c, std::string_view key);
+    void unwatch_all(Client& c);
+    // Redis' signalModifiedKey: key in db was changed by something other than a write command
+    // the dispatcher signals itself (MOVE's target db, COPY's, MIGRATE's deletions).
+    void signal_modified_key(int db, std::string_view key);
+    // FLUSHDB/FLUSHALL (before emptying db) and SWAPDB (before exchanging a and b).
+    void signal_flushed_db(int db);
+    void signal_swapdb(int a, int b);
+    const WatchTable& watches() const { return watches_; }
 
     // DEBUG SET-ACTIVE-EXPIRE.
     void set_active_expire(bool on) { active_expire_ = on; }
 
-    // Applies maxmemory/policy/samples/LFU settings to the keyspace (start-up and CONFIG SET).
+    // Applies maxmemory/policy/samples/LFU and lazyfree-lazy-* settings to the keyspace
+    // (start-up and CONFIG SET).
     void apply_eviction_config();
 
     // ---- the data path (dispatch.cpp) ----------------------------------------------------
@@ -222,6 +239,9 @@ private:
         if (c.multi) c.multi->dirty = true;
     }
     bool is_transaction_control(const CommandDef& cmd) const;
+    // After a write that changed the dataset: signals its key arguments to the watchers.
+    void signal_written_keys(const CommandDef& cmd, const std::vector<std::string_view>& args,
+                             const CommandContext& ctx);
     size_t output_pause_threshold() const;
     void flush_pending_writes();
     void cron();
@@ -238,6 +258,7 @@ private:
     config::Config& cfg_;
     uv_loop_t* loop_;
     keyspace::Keyspace keyspace_;
+    WatchTable watches_;  // WATCH: per-db key -> watching clients
     CommandTable commands_;
     net::Listeners listeners_;
     Stats stats_;
@@ -255,6 +276,7 @@ private:
     const CommandDef* discard_cmd_ = nullptr;
     const CommandDef* quit_cmd_ = nullptr;
     const CommandDef* reset_cmd_ = nullptr;
+    const CommandDef* watch_cmd_ = nullptr;
     // EXEC in progress: its first propagated write opens a MULTI for the replicas.
     bool in_exec_ = false;
     bool exec_multi_propagated_ = false;
