@@ -51,6 +51,14 @@ void BusLink::send(const Message& m) {
     if (conn_->out().size() >= kFlushNowBytes) conn_->flush();
 }
 
+void BusLink::send_frame(std::string_view frame) {
+    if (is_closing() || (!inbound && !connected_)) return;
+    conn_->out().append(frame);
+    bytes_queued += frame.size();
+    bus_.note_queued(this, frame.size());
+    if (conn_->out().size() >= kFlushNowBytes) conn_->flush();
+}
+
 void BusLink::close() {
     if (conn_ && !conn_->is_closing()) conn_->close();
 }
@@ -170,9 +178,10 @@ void Bus::on_message(BusLink* link, const Message& m, size_t bytes) {
     cluster_.on_message(link, m);
 }
 
-void Bus::note_queued(BusLink* link) {
-    auto& st = cluster_.mutable_bus_stats();
-    st.bytes_sent += link->frame_.size();
+void Bus::note_queued(BusLink* link) { note_queued(link, link->frame_.size()); }
+
+void Bus::note_queued(BusLink* link, size_t bytes) {
+    cluster_.mutable_bus_stats().bytes_sent += bytes;
     to_flush_.push_back(link);
 }
 

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
@@ -39,6 +40,8 @@ public:
 
     // Encodes and queues m; written before the loop sleeps (or at once when the queue is big).
     void send(const Message& m);
+    // Queues an already encoded frame (a light PUBLISH encoded once for every link).
+    void send_frame(std::string_view frame);
     void close();
     bool is_closing() const { return conn_ == nullptr || conn_->is_closing(); }
     // Outbound: the TCP connect finished.
@@ -80,6 +83,7 @@ public:
     void on_message(BusLink* link, const Message& m, size_t bytes);
     void flush_all();
     void note_queued(BusLink* link);
+    void note_queued(BusLink* link, size_t bytes);
 
     const std::unordered_set<BusLink*>& links() const { return links_; }
 

@@ -488,3 +488,27 @@ void encode(const Message& m, std::string* out) {
 }
 
 }  // namespace slotcache::cluster
+
+namespace slotcache::cluster {
+
+size_t light_publish_size(std::string_view channel, std::string_view payload) {
+    return kPrefixLen + kPublishFixedLen + channel.size() + payload.size();
+}
+
+void encode_light_publish(bool shard, std::string_view channel, std::string_view payload,
+                          std::string* out) {
+    size_t total = light_publish_size(channel, payload);
+    out->reserve(out->size() + total);
+    put_le(out, kBusMagic, 4);
+    put_le(out, total, 4);
+    put_le(out, kBusVersion, 2);
+    put_le(out, static_cast<uint8_t>(shard ? MsgType::PublishShardLight : MsgType::PublishLight),
+           1);
+    put_le(out, 0, 1);
+    put_le(out, channel.size(), 4);
+    put_le(out, payload.size(), 4);
+    out->append(channel);
+    out->append(payload);
+}
+
+}  // namespace slotcache::cluster

@@ -23,6 +23,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cluster/node.h"
@@ -129,6 +130,14 @@ void encode(const Message& m, std::string* out);
 
 // The exact number of bytes encode(m) appends.
 size_t encoded_size(const Message& m);
+
+// The frame of a light PUBLISH (shard false) or PUBLISHSHARD (shard true), built straight from
+// the command's arguments: what encode() writes for a Message of that type with that channel
+// and payload, without building the Message (its two slot bitmaps cost 4 KiB per publish).
+// Precondition: light_publish_size(channel, payload) <= kMaxMessageLen.
+void encode_light_publish(bool shard, std::string_view channel, std::string_view payload,
+                          std::string* out);
+size_t light_publish_size(std::string_view channel, std::string_view payload);
 
 // True if s is 40 characters of [0-9a-f] (node IDs are lowercase hex).
 bool is_valid_node_id(const std::string& s);

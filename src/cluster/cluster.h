@@ -50,6 +50,10 @@ public:
     virtual int64_t cluster_master_silence_ms(int64_t now_ms) const = 0;
     // Manual failover on the master: pause writes until `until_ms`; 0 lifts the pause.
     virtual void cluster_pause_writes(int64_t until_ms) = 0;
+    // A PUBLISH (shard false) or SPUBLISH (shard true) that another node received arrived on
+    // the bus: deliver it to this node's subscribers. The views live during the call only.
+    virtual void cluster_publish_received(std::string_view channel, std::string_view message,
+                                          bool shard) = 0;
 };
 
 // The election and manual-failover state of myself (Redis' failover_auth_* and mf_* fields).
@@ -143,6 +147,12 @@ public:
     std::string manual_failover(bool force, bool takeover);
     const FailoverState& failover_state() const { return fo_; }
 
+    // ---- pub/sub (gossip.cpp) ---------------------------------------------------------------
+    // PUBLISH in cluster mode: sent to every other known node (shard false); SPUBLISH: to the
+    // other nodes of myself's shard (its master and that master's replicas). Light frames (no
+    // header) on links to identified peers. A message too large for a frame is not sent.
+    void propagate_publish(std::string_view channel, std::string_view message, bool shard);
+
     // ---- addresses as clients see them -----------------------------------------------------
     // The endpoint a client should use for node n: cluster-announce-ip / hostname per
     // cluster-preferred-endpoint-type; "?" when unknown (Redis prints "?" for hostname type
@@ -174,6 +184,7 @@ private:
     void process_ping_pong(BusLink* link, Node* sender, const Message& m);
     void process_fail(Node* sender, const Message& m);
     void process_update(Node* sender, const Message& m);
+    void process_publish(BusLink* link, Node* sender, const Message& m);
     bool handle_handshake_reply(BusLink* link, Node* sender, const Message& m);
     void update_roles_and_slots(BusLink* link, Node* sender, const Message& m);
     void start_handshake(const std::string& ip, int port, int cport);
@@ -212,6 +223,7 @@ private:
     std::string config_path_;
     int lock_fd_ = -1;
     uint64_t cron_iteration_ = 0;
+    std::string publish_frame_;  // propagate_publish's scratch, reused
     bool started_ = false;
     // Fires when a planned election is due: the cron's 100 ms tick would add up to 100 ms to
     // every failover.

@@ -30,9 +30,11 @@
 namespace slotcache::cluster {
 
 void Cluster::count_sent(MsgType type) {
-    // Redis' numbering for CLUSTER INFO (see bus.cpp): only PUBLISHSHARD differs among the
-    // types sent here.
-    size_t t = type == MsgType::PublishShard ? 10 : static_cast<size_t>(type);
+    // Redis' numbering for CLUSTER INFO (see bus.cpp's stats_index): PUBLISHSHARD is Redis'
+    // 10, and the light publish variants count as their full forms.
+    size_t t = static_cast<size_t>(type);
+    if (type == MsgType::PublishShard || type == MsgType::PublishShardLight) t = 10;
+    if (type == MsgType::PublishLight) t = static_cast<size_t>(MsgType::Publish);
     if (t < std::size(stats_.sent)) stats_.sent[t]++;
 }
 
@@ -159,7 +161,13 @@ void Cluster::on_message(BusLink* link, const Message& m) {
     if (sender && sender->in_handshake()) sender = nullptr;
     if (sender) {
         sender->data_received_ms = now;
-        if (link->inbound && !sender->inbound_link) {
+        // A reconnecting peer's new link may arrive before we saw its old one close: the new
+        // link replaces it (Redis' setClusterNodeToInboundClusterLink). Light PUBLISH frames
+        // on an unidentified link would otherwise be dropped until the old one closed.
+        if (link->inbound && link->node == nullptr) {
+            if (sender->inbound_link && sender->inbound_link != link) {
+                sender->inbound_link->close();
+            }
             sender->inbound_link = link;
             link->node = sender;
         }
@@ -188,8 +196,44 @@ void Cluster::on_message(BusLink* link, const Message& m) {
         case MsgType::FailoverAuthRequest: process_auth_request(link, sender, m); break;
         case MsgType::FailoverAuthAck: process_auth_ack(sender, m); break;
         case MsgType::MfStart: process_mfstart(link, sender); break;
-        default: break;  // publish: issue 8
+        case MsgType::Publish:
+        case MsgType::PublishShard:
+        case MsgType::PublishLight:
+        case MsgType::PublishShardLight: process_publish(link, sender, m); break;
+        default: break;
     }
+}
+
+// Redis drops a PUBLISH from a node it does not know; a light frame's sender is the node
+// that identified the link with an earlier full message.
+void Cluster::process_publish(BusLink* link, Node* sender, const Message& m) {
+    bool light = m.h.type == MsgType::PublishLight || m.h.type == MsgType::PublishShardLight;
+    if (light) sender = link->node;
+    if (!sender || sender->in_handshake() || !host_) return;
+    bool shard = m.h.type == MsgType::PublishShard || m.h.type == MsgType::PublishShardLight;
+    host_->cluster_publish_received(m.channel, m.payload, shard);
+}
+
+void Cluster::propagate_publish(std::string_view channel, std::string_view message, bool shard) {
+    if (light_publish_size(channel, message) > kMaxMessageLen) return;
+    Node* me = myself();
+    const Node* shard_master = me->is_replica() && me->master ? me->master : me;
+    std::string& frame = publish_frame_;
+    frame.clear();
+    bool encoded = false;
+    MsgType type = shard ? MsgType::PublishShardLight : MsgType::PublishLight;
+    for (auto& [id, n] : state_.nodes()) {
+        if (n->is_myself() || n->in_handshake() || !n->link || !n->link->is_connected()) continue;
+        if (shard && n.get() != shard_master && n->master != shard_master) continue;
+        if (!encoded) {
+            encode_light_publish(shard, channel, message, &frame);
+            encoded = true;
+        }
+        n->link->send_frame(frame);
+        count_sent(type);
+    }
+    // The scratch keeps its capacity for small messages only: a large one is not held.
+    if (frame.capacity() > 64 * 1024) std::string().swap(frame);
 }
 
 void Cluster::process_ping_pong(BusLink* link, Node* sender, const Message& m) {

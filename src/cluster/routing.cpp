@@ -36,7 +36,7 @@ RouteResult route_command(const ClusterState& state, const RouteQuery& q) {
             }
             if (!multiple_keys && key != first_key) multiple_keys = true;
         }
-        if (migrating || importing) {
+        if ((migrating || importing) && !q.pubsubshard) {
             if (q.key_exists && q.key_exists(key, slot)) {
                 existing++;
             } else {
@@ -47,7 +47,12 @@ RouteResult route_command(const ClusterState& state, const RouteQuery& q) {
     if (!owner) return r;  // no keys: served here
 
     if (!state.is_ok()) {
-        if (!q.allow_reads_when_down) {
+        if (q.pubsubshard) {
+            if (!q.allow_pubsubshard_when_down) {
+                r.route = Route::DownState;
+                return r;
+            }
+        } else if (!q.allow_reads_when_down) {
             r.route = Route::DownState;
             return r;
         }
@@ -70,7 +75,8 @@ RouteResult route_command(const ClusterState& state, const RouteQuery& q) {
         if (multiple_keys && missing > 0) r.route = Route::TryAgain;
         return r;
     }
-    if (q.client_readonly && !q.is_write && myself->is_replica() && myself->master == owner) {
+    if ((q.client_readonly || q.pubsubshard) && !q.is_write && myself->is_replica() &&
+        myself->master == owner) {
         return r;
     }
     if (owner != myself) {

@@ -6,12 +6,16 @@
 //   3. the command has no keys                            -> served here
 //   4. the cluster is fail: unless reads are allowed when down -> CLUSTERDOWN The cluster is down;
 //      a write when they are                              -> CLUSTERDOWN ... only accepts read commands
+//      (sharded pub/sub: CLUSTERDOWN The cluster is down unless
+//      cluster-allow-pubsubshard-when-down, whatever the reads setting)
 //   5. MIGRATE in a slot migrating or importing here       -> served here (it moves keys
 //      between the two nodes whatever the owner)
 //   6. slot migrating here, some keys missing: all missing -> ASK slot target; some -> TRYAGAIN
 //   7. slot importing here, client sent ASKING (or the command is ASKING-flagged): served here,
 //      unless several keys and some missing                -> TRYAGAIN
-//   8. a READONLY client reading from a replica of the slot's master -> served here
+//   6-7 do not apply to sharded pub/sub (channels are not keys of the keyspace)
+//   8. a READONLY client reading, or sharded pub/sub, on a replica of the slot's master
+//                                                         -> served here
 //   9. the slot's owner is another node                  -> MOVED slot owner
 //  10. otherwise                                           -> served here
 //
@@ -48,6 +52,10 @@ struct RouteQuery {
     bool client_asking;          // the client sent ASKING just before
     bool client_readonly;        // READONLY
     bool allow_reads_when_down;  // cluster-allow-reads-when-down
+    // SSUBSCRIBE / SUNSUBSCRIBE / SPUBLISH (the keys are shard channels), and
+    // cluster-allow-pubsubshard-when-down.
+    bool pubsubshard = false;
+    bool allow_pubsubshard_when_down = true;
     // Whether key exists here (only asked for slots migrating or importing).
     std::function<bool(std::string_view key, int slot)> key_exists;
 };

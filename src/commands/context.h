@@ -48,6 +48,13 @@ inline const char* expired_delete_command(server::CommandContext& ctx) {
     return ctx.server.cfg().lazyfree_lazy_expire ? "UNLINK" : "DEL";
 }
 
+// A keyspace notification for `key` in the command's db (Redis' notifyKeyspaceEvent); type is
+// a config::kNotify* class bit. Costs one test of the configured flags when they are off.
+inline void notify(server::CommandContext& ctx, int type, std::string_view event,
+                   std::string_view key) {
+    ctx.server.notify_keyspace_event(type, event, key, ctx.db.id());
+}
+
 inline void reply_err(server::CommandContext& ctx, Err e) { ctx.reply.error(err_text(e)); }
 
 // "ERR wrong number of arguments for 'mset' command" (name lowercase).

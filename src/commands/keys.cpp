@@ -76,6 +76,7 @@ void expire_generic(CommandContext& ctx, bool relative, bool seconds, std::strin
     }
     ctx.dirty++;
     std::string key(ctx.args[1]);
+    notify(ctx, config::kNotifyGeneric, out == ExpireOutcome::Deleted ? "del" : "expire", key);
     if (out == ExpireOutcome::Deleted) {
         ctx.rewritten = {expired_delete_command(ctx), key};
     } else if (relative || seconds) {
@@ -105,6 +106,7 @@ void cmd_persist(CommandContext& ctx) {
     bool removed = op_persist(op_args(ctx), ctx.args[1], first_slot(ctx));
     ctx.reply.integer(removed ? 1 : 0);
     ctx.dirty += removed ? 1 : 0;
+    if (removed) notify(ctx, config::kNotifyGeneric, "persist", ctx.args[1]);
 }
 
 void rename_generic(CommandContext& ctx, bool nx) {
@@ -120,6 +122,10 @@ void rename_generic(CommandContext& ctx, bool nx) {
         ctx.reply.ok();
     }
     ctx.dirty += renamed ? 1 : 0;
+    if (renamed) {
+        notify(ctx, config::kNotifyGeneric, "rename_from", ctx.args[1]);
+        notify(ctx, config::kNotifyGeneric, "rename_to", ctx.args[2]);
+    }
 }
 
 void cmd_rename(CommandContext& ctx) { rename_generic(ctx, false); }
@@ -188,6 +194,9 @@ void cmd_copy(CommandContext& ctx) {
     ctx.keys_signalled = true;
     ctx.reply.integer(copied ? 1 : 0);
     ctx.dirty += copied ? 1 : 0;
+    if (copied) {
+        ctx.server.notify_keyspace_event(config::kNotifyGeneric, "copy_to", ctx.args[2], dst_id);
+    }
 }
 
 // ---- OBJECT <subcommand> key ---------------------------------------------------------------

@@ -3,6 +3,7 @@
 #include "commands/families.h"
 #include "commands/migrate.h"
 #include "commands/persistence.h"
+#include "commands/pubsub.h"
 #include "commands/replication.h"
 #include "commands/server_families.h"
 
@@ -20,6 +21,7 @@ void register_all_commands(CommandTable& table) {
     commands::register_persistence_commands(table);
     commands::register_migrate_command(table);
     commands::register_transaction_commands(table);
+    commands::register_pubsub_commands(table);
 }
 
 }  // namespace slotcache::server

@@ -1,8 +1,8 @@
 // CLIENT ID | SETNAME | GETNAME | LIST | INFO | KILL | PAUSE | UNPAUSE | NO-EVICT | HELP.
 //
 // Client types are Redis 7.0's getClientType: this node's master link is "master", a
-// connection that sent SYNC/PSYNC is "replica" (alias "slave"), everything else "normal";
-// "pubsub" is a valid type name that matches nobody (there is no pub/sub). The master client
+// connection that sent SYNC/PSYNC is "replica" (alias "slave"), a client with a pub/sub
+// subscription "pubsub", everything else "normal". The master client
 // belongs to no ACL user, so CLIENT KILL USER never matches it.
 #include <algorithm>
 
@@ -59,6 +59,7 @@ bool client_type_by_name(std::string_view name, ClientType* out) {
 ClientType client_type(const Client& c) {
     if (c.has_flag(server::kClientMaster)) return ClientType::Master;
     if (c.has_flag(server::kClientReplica)) return ClientType::Replica;
+    if (c.is_subscribed()) return ClientType::Pubsub;
     return ClientType::Normal;
 }
 

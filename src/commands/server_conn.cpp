@@ -23,11 +23,31 @@ constexpr const char* kWrongPass = "WRONGPASS invalid username-password pair or 
 void ping_command(CommandContext& ctx) {
     if (ctx.args.size() > 2) {
         ctx.reply.error("ERR wrong number of arguments for 'ping' command");
+    } else if (ctx.client.proto == 2 && ctx.client.is_subscribed()) {
+        // A RESP2 subscriber reads arrays only: Redis answers ["pong", message or ""].
+        ctx.reply.array(2);
+        ctx.reply.bulk("pong");
+        ctx.reply.bulk(ctx.args.size() == 2 ? ctx.args[1] : std::string_view());
     } else if (ctx.args.size() == 2) {
         ctx.reply.bulk(ctx.args[1]);
     } else {
         ctx.reply.simple("PONG");
     }
+}
+
+// RESET (Redis' clearClientConnectionState): leaves MULTI and WATCH, every subscription (without
+// replies), the selected db, RESP3, the name, READONLY and ASKING, and authentication when a
+// password is required.
+void reset_command(CommandContext& ctx) {
+    server::Client& c = ctx.client;
+    ctx.server.discard_transaction(c);  // MULTI and WATCH
+    ctx.server.pubsub().remove_client(c);
+    c.db = 0;
+    c.proto = 2;
+    c.name.clear();
+    c.authenticated = ctx.server.cfg().requirepass.empty();
+    c.clear_flag(server::kClientReadonly | server::kClientAsking);
+    ctx.reply.simple("RESET");
 }
 
 void echo_command(CommandContext& ctx) { ctx.reply.bulk(ctx.args[1]); }
@@ -178,6 +198,9 @@ bool valid_client_name(std::string_view name) {
 void register_connection_commands(CommandTable& t) {
     using namespace server;
     t.add(def("ping", -1, kCmdFast, 0, 0, 0, ping_command, "fast connection"));
+    t.add(def("reset", 1,
+              kCmdNoscript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth | kCmdAllowBusy, 0,
+              0, 0, reset_command, "fast connection"));
     t.add(def("echo", 2, kCmdFast, 0, 0, 0, echo_command, "fast connection"));
     t.add(def("quit", -1,
               kCmdNoscript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth | kCmdAllowBusy, 0,

@@ -10,6 +10,9 @@
 //
 // A command that changed nothing (SET NX that lost, GETEX without effect, SETRANGE of an empty
 // string) leaves dirty at 0 and is not propagated. Checked against redis-server 7.0.15's AOF.
+// Keyspace notifications are t_string.c's: "set" (and "expire" with a TTL), "append",
+// "incrby" (INCR/DECR/INCRBY/DECRBY alike), "incrbyfloat", "setrange", and the generic
+// "del" / "persist" / "expire" of GETDEL and GETEX.
 //
 // Loop thread only.
 #include <climits>
@@ -101,7 +104,9 @@ void cmd_set(CommandContext& ctx) {
         return;
     }
     ctx.dirty++;
+    notify(ctx, config::kNotifyString, "set", ctx.args[1]);
     if (timed) {
+        notify(ctx, config::kNotifyGeneric, "expire", ctx.args[1]);
         propagate_set_pxat(ctx, ctx.args[1], ctx.args[2], p.expire_at);
     } else if (p.get) {
         // Replicas must not see GET (a write with a reply they would discard anyway).
@@ -119,6 +124,7 @@ void cmd_setnx(CommandContext& ctx) {
     Result<SetOutcome> r = op_set(op_args(ctx), ctx.args[1], first_slot(ctx), p);
     ctx.reply.integer(r->written ? 1 : 0);
     ctx.dirty += r->written ? 1 : 0;
+    if (r->written) notify(ctx, config::kNotifyString, "set", ctx.args[1]);
 }
 
 void setex_generic(CommandContext& ctx, ExpireKind kind, std::string_view command) {
@@ -129,6 +135,8 @@ void setex_generic(CommandContext& ctx, ExpireKind kind, std::string_view comman
     Result<SetOutcome> r = op_set(op_args(ctx), ctx.args[1], first_slot(ctx), p);
     ctx.reply.ok();
     ctx.dirty += r->written ? 1 : 0;
+    notify(ctx, config::kNotifyString, "set", ctx.args[1]);
+    notify(ctx, config::kNotifyGeneric, "expire", ctx.args[1]);
     propagate_set_pxat(ctx, ctx.args[1], ctx.args[3], p.expire_at);
 }
 
@@ -153,6 +161,7 @@ void cmd_getset(CommandContext& ctx) {
     }
     reply_old(ctx, *r);
     ctx.dirty++;
+    notify(ctx, config::kNotifyString, "set", ctx.args[1]);
     ctx.rewritten = {"SET", std::string(ctx.args[1]), std::string(ctx.args[2])};
 }
 
@@ -165,6 +174,7 @@ void cmd_getdel(CommandContext& ctx) {
     reply_old(ctx, *r);
     if (r->written) {
         ctx.dirty++;
+        notify(ctx, config::kNotifyGeneric, "del", ctx.args[1]);
         ctx.rewritten = {"DEL", std::string(ctx.args[1])};
     }
 }
@@ -193,10 +203,17 @@ void cmd_getex(CommandContext& ctx) {
     std::string key(ctx.args[1]);
     switch (r->effect) {
         case GetexEffect::None: return;
-        case GetexEffect::Delete: ctx.rewritten = {expired_delete_command(ctx), key}; break;
-        case GetexEffect::Persist: ctx.rewritten = {"PERSIST", key}; break;
+        case GetexEffect::Delete:
+            ctx.rewritten = {expired_delete_command(ctx), key};
+            notify(ctx, config::kNotifyGeneric, "del", key);
+            break;
+        case GetexEffect::Persist:
+            ctx.rewritten = {"PERSIST", key};
+            notify(ctx, config::kNotifyGeneric, "persist", key);
+            break;
         case GetexEffect::Expire:
             ctx.rewritten = {"PEXPIREAT", key, ll_to_string(r->when)};
+            notify(ctx, config::kNotifyGeneric, "expire", key);
             break;
     }
     ctx.dirty++;
@@ -224,6 +241,9 @@ void mset_generic(CommandContext& ctx, bool nx, std::string_view name) {
     }
     if (written) {
         ctx.dirty += static_cast<long long>((ctx.args.size() - 1) / 2);
+        for (size_t j = 1; j < ctx.args.size(); j += 2) {
+            notify(ctx, config::kNotifyString, "set", ctx.args[j]);
+        }
     }
 }
 
@@ -239,6 +259,7 @@ void cmd_append(CommandContext& ctx) {
     }
     ctx.reply.integer(static_cast<long long>(*r));
     ctx.dirty++;
+    notify(ctx, config::kNotifyString, "append", ctx.args[1]);
 }
 
 void cmd_strlen(CommandContext& ctx) {
@@ -258,6 +279,7 @@ void incr_generic(CommandContext& ctx, long long delta) {
     }
     ctx.reply.integer(*r);
     ctx.dirty++;
+    notify(ctx, config::kNotifyString, "incrby", ctx.args[1]);
 }
 
 void cmd_incr(CommandContext& ctx) { incr_generic(ctx, 1); }
@@ -294,6 +316,7 @@ void cmd_incrbyfloat(CommandContext& ctx) {
     }
     ctx.reply.bulk(*r);
     ctx.dirty++;
+    notify(ctx, config::kNotifyString, "incrbyfloat", ctx.args[1]);
     // The replicas store the exact text we computed, not their own float arithmetic's.
     ctx.rewritten = {"SET", std::string(ctx.args[1]), std::move(*r), "KEEPTTL"};
 }
@@ -334,6 +357,7 @@ void cmd_setrange(CommandContext& ctx) {
     ctx.reply.integer(static_cast<long long>(*r));
     if (!ctx.args[3].empty()) {
         ctx.dirty++;
+        notify(ctx, config::kNotifyString, "setrange", ctx.args[1]);
     }
 }
 

@@ -30,6 +30,7 @@ std::string Client::describe(int64_t now_ms) const {
     // Redis' order (catClientInfoString).
     if (has_flag(kClientReplica)) flags += 'S';
     if (has_flag(kClientMaster)) flags += 'M';
+    if (is_subscribed()) flags += 'P';
     if (multi) flags += 'x';
     if (has_flag(kClientPausedByCommand | kClientBlocked)) flags += 'b';
     if (watch.dirty) flags += 'd';
@@ -49,13 +50,15 @@ std::string Client::describe(int64_t now_ms) const {
     int fd = conn_ ? conn_->fd() : -1;
     char buf[1024];
     snprintf(buf, sizeof(buf),
-             "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=0 "
-             "psub=0 ssub=0 multi=%d qbuf=%zu qbuf-free=%zu argv-mem=0 multi-mem=0 rbs=%zu "
+             "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=%zu "
+             "psub=%zu ssub=%zu multi=%d qbuf=%zu qbuf-free=%zu argv-mem=0 multi-mem=0 rbs=%zu "
              "rbp=%zu obl=%zu oll=%zu omem=%zu tot-mem=%zu events=r cmd=%s user=%s "
              "redir=-1 resp=%d",
              static_cast<unsigned long long>(id_), addr.c_str(), laddr.c_str(), fd, name.c_str(),
              static_cast<long long>((now_ms - ctime_ms) / 1000),
              static_cast<long long>((now_ms - last_interaction_ms) / 1000), flags.c_str(), db,
+             subs ? subs->count(SubKind::Channel) : 0, subs ? subs->count(SubKind::Pattern) : 0,
+             subs ? subs->count(SubKind::Shard) : 0,
              multi ? static_cast<int>(multi->commands.size()) : -1, qbuf, qbuf_free,
              conn_ ? conn_->input_capacity() : 0, conn_ ? conn_->input_capacity() : 0, obl, oll,
              omem,

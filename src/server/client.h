@@ -16,6 +16,7 @@
 #include "net/connection.h"
 #include "resp/parser.h"
 #include "server/watch.h"
+#include "server/pubsub.h"
 
 namespace slotcache::server {
 
@@ -79,6 +80,10 @@ public:
     // WATCH: the keys this client watches and whether one was touched (Server::watches_ holds
     // the reverse map; Server::on_client_closed unwatches before the Client is deleted).
     Watcher watch;
+    // Pub/sub subscriptions (pubsub.h); null until the first SUBSCRIBE. A client with any is in
+    // Redis' pubsub mode: RESP2 restricts its commands, its output limit class is pubsub.
+    std::unique_ptr<ClientSubscriptions> subs;
+    bool is_subscribed() const { return subs && subs->total() > 0; }
     // REPLCONF sent before SYNC/PSYNC (the replica link takes them over).
     int repl_listening_port = 0;
     uint32_t repl_capa = 0;

@@ -19,6 +19,8 @@
 //      with replica-serve-stale-data no -> MASTERDOWN ...; a write on a master with fewer
 //      good replicas than min-replicas-to-write -> NOREPLICAS ...
 //  10. over maxmemory, nothing to evict, and the command may grow memory -> OOM ...
+//  10a. a RESP2 client in pub/sub mode, anything but (P|S)(UN)SUBSCRIBE/PING/QUIT/RESET
+//                                     -> ERR Can't execute '<cmd>': only (P|S)SUBSCRIBE / ...
 //  11. in MULTI, anything but EXEC/DISCARD/MULTI/WATCH/QUIT/RESET is queued (+QUEUED); a
 //      refusal above marks the transaction, and EXEC then answers EXECABORT (multi.cpp)
 //  12. otherwise the handler runs; its time feeds commandstats and the slowlog, and a write
@@ -190,6 +192,9 @@ cluster::RouteResult Server::route(Client& c, const std::vector<std::string_view
     q.client_asking = asking;
     q.client_readonly = c.has_flag(kClientReadonly);
     q.allow_reads_when_down = cfg().cluster_allow_reads_when_down;
+    // The pub/sub commands with keys are exactly the sharded ones (their keys are channels).
+    q.pubsubshard = cmd != nullptr && (cmd->flags & kCmdPubsub) && cmd->first_key > 0;
+    q.allow_pubsubshard_when_down = cfg().cluster_allow_pubsubshard_when_down;
     keyspace::Db& db0 = keyspace_.db(0);
     int64_t now = c.last_interaction_ms;
     q.key_exists = [&db0, now](std::string_view key, int slot) {
@@ -336,6 +341,13 @@ void Server::execute(Client& c, const std::vector<std::string_view>& args) {
             return;
         }
     }
+    if (c.proto == 2 && c.is_subscribed() && !allowed_when_subscribed(*cmd)) {
+        reject(c, *cmd);
+        reply.error("ERR Can't execute '" + cmd->name +
+                    "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed "
+                    "in this context");
+        return;
+    }
     if (c.multi && !is_transaction_control(*cmd)) {
         // A transaction already doomed by a touched key keeps no copies (Redis'
         // queueMultiCommand); it still answers +QUEUED.
@@ -350,6 +362,12 @@ void Server::reject(Client& c, const CommandDef& cmd) {
     cmd.rejected_calls++;
     stats_.error_replies++;
     flag_transaction(c);
+}
+
+bool Server::allowed_when_subscribed(const CommandDef& cmd) const {
+    // (P|S)SUBSCRIBE and (P|S)UNSUBSCRIBE are the pubsub commands flagged noscript.
+    return ((cmd.flags & kCmdPubsub) && (cmd.flags & kCmdNoscript)) || &cmd == ping_cmd_ ||
+           &cmd == quit_cmd_ || &cmd == reset_cmd_;
 }
 
 bool Server::is_transaction_control(const CommandDef& cmd) const {
@@ -422,7 +440,10 @@ void Server::call(Client& c, const CommandDef& cmd, const std::vector<std::strin
     if (!watches_.empty() && ctx.dirty > 0 && (cmd.flags & kCmdWrite) && !ctx.keys_signalled) {
         signal_written_keys(cmd, args, ctx);
     }
-    if ((ctx.dirty > 0 || ctx.force_propagate) && (cmd.flags & kCmdWrite) &&
+    // force_propagate also carries the non-write commands Redis forces to replicas (PUBLISH,
+    // SPUBLISH outside cluster mode).
+    if ((ctx.dirty > 0 || ctx.force_propagate) &&
+        ((cmd.flags & kCmdWrite) || ctx.force_propagate) &&
         !c.has_flag(kClientMaster) && repl_.is_feeding()) {
         // EXEC's writes reach replicas as one MULTI ... EXEC, opened by the first of them.
         if (in_exec_ && !exec_multi_propagated_) {

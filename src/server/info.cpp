@@ -165,8 +165,9 @@ void stats_section(Server& s, std::string& out) {
     line(out, "total_eviction_exceeded_time:0");
     line(out, "keyspace_hits:%llu", (unsigned long long)st.keyspace_hits);
     line(out, "keyspace_misses:%llu", (unsigned long long)st.keyspace_misses);
-    line(out, "pubsub_channels:0");
-    line(out, "pubsub_patterns:0");
+    line(out, "pubsub_channels:%zu", s.pubsub().size(SubKind::Channel));
+    line(out, "pubsub_patterns:%zu", s.pubsub().size(SubKind::Pattern));
+    line(out, "pubsubshard_channels:%zu", s.pubsub().size(SubKind::Shard));
     auto pi = s.snapshotter().info(unix_ms());
     line(out, "latest_fork_usec:%lld", pi.latest_fork_usec);
     line(out, "total_forks:%llu", (unsigned long long)pi.total_forks);

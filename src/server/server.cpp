@@ -78,6 +78,7 @@ Server::Server(config::Config& cfg)
     if (cfg.values().cluster_enabled) {
         cluster_ = std::make_unique<cluster::Cluster>(loop_, cfg_, keyspace_);
         cluster_->set_host(this);
+        pubsub_.set_cluster_state(&cluster_->state());
     }
     snapshotter_ =
         std::make_unique<persistence::Snapshotter>(keyspace_, cfg_, &stats_.dirty, unix_ms());
@@ -290,6 +291,7 @@ void Server::on_accept(net::Connection* conn) {
 void Server::on_client_closed(Client* c) {
     clients_.erase(c->id());
     watches_.unwatch_all(c->watch);
+    pubsub_.remove_client(*c);
     if (c->has_flag(kClientReplica)) repl_.remove_replica(c->id());
     if (c == master_client_) {
         master_client_ = nullptr;
@@ -330,7 +332,14 @@ void Server::on_client_drained(Client& c) {
 
 void Server::on_prepare(uv_prepare_t* h) {
     auto* self = static_cast<Server*>(h->data);
-    if (self->cluster_) self->cluster_->before_sleep();
+    if (self->cluster_) {
+        self->cluster_->before_sleep();
+        // Slots whose owner changed this iteration (SETSLOT, gossip, failover): their shard
+        // channel subscribers get sunsubscribe before the loop sleeps.
+        if (self->pubsub_.has_shard_slots()) {
+            self->pubsub_.drop_moved_shard_slots(self->cluster_->state());
+        }
+    }
     self->replication_before_sleep();
     self->flush_pending_writes();
 }
@@ -386,6 +395,7 @@ void Server::on_expired(int db, std::string_view key) {
         const char* del = cfg().lazyfree_lazy_expire ? "UNLINK" : "DEL";
         repl_.propagate(db, std::vector<std::string_view>{del, key});
     }
+    notify_keyspace_event(config::kNotifyExpired, "expired", key, db);
 }
 
 void Server::on_evicted(int db, std::string_view key) {
@@ -394,6 +404,7 @@ void Server::on_evicted(int db, std::string_view key) {
         const char* del = cfg().lazyfree_lazy_eviction ? "UNLINK" : "DEL";
         repl_.propagate(db, std::vector<std::string_view>{del, key});
     }
+    notify_keyspace_event(config::kNotifyEvicted, "evicted", key, db);
 }
 
 void Server::on_cron(uv_timer_t* t) { static_cast<Server*>(t->data)->cron(); }
@@ -434,6 +445,7 @@ void Server::close_idle_clients(int64_t now_ms) {
         if (timeout > 0 &&
             !c->has_flag(kClientPausedByCommand | kClientReplica | kClientMaster |
                          kClientBlocked) &&
+            !c->is_subscribed() &&
             now_ms - c->last_interaction_ms > timeout * 1000) {
             to_close.push_back(c);
             continue;
@@ -446,12 +458,28 @@ void Server::close_idle_clients(int64_t now_ms) {
     }
 }
 
+size_t Server::obuf_class(const Client& c) {
+    if (c.has_flag(kClientReplica)) return static_cast<size_t>(config::ObufClass::Replica);
+    if (c.is_subscribed()) return static_cast<size_t>(config::ObufClass::Pubsub);
+    return static_cast<size_t>(config::ObufClass::Normal);
+}
+
+void Server::note_push_output(Client& c) {
+    add_pending_write(c);
+    const auto& lim = cfg().client_output_buffer_limit[obuf_class(c)];
+    size_t used = c.conn().out().size();
+    if ((lim.hard_bytes > 0 && used >= static_cast<size_t>(lim.hard_bytes)) ||
+        (lim.soft_bytes > 0 && used >= static_cast<size_t>(lim.soft_bytes))) {
+        enforce_output_limits(c, unix_ms());
+    }
+}
+
 void Server::enforce_output_limits(Client& c, int64_t now_ms) {
     if (c.is_closing()) return;
     // Classes: 0 normal, 1 replica, 2 pubsub (client-output-buffer-limit's order). The master
     // client's output is our ACKs: never limited.
     if (c.has_flag(kClientMaster)) return;
-    const auto& lim = cfg().client_output_buffer_limit[c.has_flag(kClientReplica) ? 1 : 0];
+    const auto& lim = cfg().client_output_buffer_limit[obuf_class(c)];
     size_t used = c.conn().out().size();
     bool hard = lim.hard_bytes > 0 && used >= static_cast<size_t>(lim.hard_bytes);
     bool soft = false;

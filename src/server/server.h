@@ -36,6 +36,7 @@
 #include "replication/replica.h"
 #include "server/client.h"
 #include "server/command.h"
+#include "server/pubsub.h"
 #include "server/slowlog.h"
 #include "server/stats.h"
 #include "server/watch.h"
@@ -97,6 +98,15 @@ public:
     persistence::Snapshotter& snapshotter() { return *snapshotter_; }
     // nullptr unless cluster-enabled is yes.
     cluster::Cluster* cluster() { return cluster_.get(); }
+
+    // ---- pub/sub (pubsub.h) -----------------------------------------------------------------
+    PubSub& pubsub() { return pubsub_; }
+    // Output was appended to c outside its own command (a published message, a sunsubscribe):
+    // queue c for writing and apply its client-output-buffer-limit (class pubsub).
+    void note_push_output(Client& c);
+    // Keyspace notifications (notify-keyspace-events); type is a config::kNotify* class bit.
+    // Fired for expired and evicted keys here; commands call it for their own events.
+    void notify_keyspace_event(int type, std::string_view event, std::string_view key, int db);
 
     void stat_keyspace_hit(bool hit) { hit ? stats_.keyspace_hits++ : stats_.keyspace_misses++; }
 
@@ -194,6 +204,8 @@ public:
     int64_t cluster_repl_offset() const override;
     int64_t cluster_master_silence_ms(int64_t now_ms) const override;
     void cluster_pause_writes(int64_t until_ms) override;
+    void cluster_publish_received(std::string_view channel, std::string_view message,
+                                  bool shard) override;
 
 private:
     void execute(Client& c, const std::vector<std::string_view>& args);
@@ -242,11 +254,15 @@ private:
     // After a write that changed the dataset: signals its key arguments to the watchers.
     void signal_written_keys(const CommandDef& cmd, const std::vector<std::string_view>& args,
                              const CommandContext& ctx);
+    // RESP2 clients in pub/sub mode may run only these (Redis 7.0's processCommand).
+    bool allowed_when_subscribed(const CommandDef& cmd) const;
     size_t output_pause_threshold() const;
     void flush_pending_writes();
     void cron();
     void close_idle_clients(int64_t now_ms);
     void enforce_output_limits(Client& c, int64_t now_ms);
+    // client-output-buffer-limit's class of c (config::ObufClass as an index).
+    static size_t obuf_class(const Client& c);
     void finish_shutdown();
     void register_config_hooks();
     bool write_pidfile();
@@ -263,6 +279,7 @@ private:
     net::Listeners listeners_;
     Stats stats_;
     Slowlog slowlog_;
+    PubSub pubsub_{*this};
 
     std::unique_ptr<cluster::Cluster> cluster_;
     int64_t last_cluster_cron_ms_ = 0;

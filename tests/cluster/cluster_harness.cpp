@@ -164,10 +164,20 @@ std::map<std::string, std::string> parse_fields(const std::string& text) {
 
 // ---- ports ---------------------------------------------------------------------------------
 
+// $SLOTCACHE_CLUSTER_PORT_FIRST (within the range) narrows it to [first, 16799], so that two
+// groups of tests run side by side (-tc filters) do not race for the same ports.
+int cluster_port_first() {
+    const char* env = std::getenv("SLOTCACHE_CLUSTER_PORT_FIRST");
+    int first = env ? std::atoi(env) : kFirstPort;
+    return first >= kFirstPort && first < kFirstPort + kPortCount ? first : kFirstPort;
+}
+
 int next_cluster_port() {
     static int counter = 0;
-    for (int tries = 0; tries < kPortCount; tries++) {
-        int port = kFirstPort + (counter++ % kPortCount);
+    static const int first = cluster_port_first();
+    static const int count = kFirstPort + kPortCount - first;
+    for (int tries = 0; tries < count; tries++) {
+        int port = first + (counter++ % count);
         if (itest::port_is_free(port) && itest::port_is_free(port + 10000)) {
             return port;
         }
