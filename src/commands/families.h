@@ -17,5 +17,8 @@ void register_key_commands(server::CommandTable& table);
 // SADD SREM SCARD SISMEMBER SMISMEMBER SMEMBERS SRANDMEMBER SPOP SMOVE SINTER SINTERCARD
 // SINTERSTORE SUNION SUNIONSTORE SDIFF SDIFFSTORE SSCAN (sets.cpp).
 void register_set_commands(server::CommandTable& table);
+// HSET HSETNX HGET HMSET HMGET HINCRBY HINCRBYFLOAT HDEL HLEN HSTRLEN HKEYS HVALS HGETALL
+// HEXISTS HRANDFIELD HSCAN (hashes.cpp).
+void register_hash_commands(server::CommandTable& table);
 
 }  // namespace slotcache::commands

@@ -11,6 +11,7 @@
 #include "persistence/lzf.h"
 #include "persistence/rdb_format.h"
 #include "persistence/rdb_set.h"
+#include "persistence/rdb_hash.h"
 
 namespace slotcache::persistence {
 
@@ -197,19 +198,19 @@ constexpr TypeLoader kLoaders[kTypeMax + 1] = {
     {"list", nullptr},
     {"set", load_set},
     {"zset", nullptr},
-    {"hash", nullptr},
+    {"hash", load_hash},
     {"zset-2", nullptr},
     {"module", nullptr},
     {"module-2", nullptr},
     {nullptr, nullptr},  // 8: never assigned
-    {"hash-zipmap", nullptr},
+    {"hash-zipmap", load_hash_zipmap},
     {"list-ziplist", nullptr},
     {"set-intset", load_set_intset},
     {"zset-ziplist", nullptr},
-    {"hash-ziplist", nullptr},
+    {"hash-ziplist", load_hash_ziplist},
     {"list-quicklist", nullptr},
     {"stream-listpacks", nullptr},
-    {"hash-listpack", nullptr},
+    {"hash-listpack", load_hash_listpack},
     {"zset-listpack", nullptr},
     {"list-quicklist-2", nullptr},
     {"stream-listpacks-2", nullptr},

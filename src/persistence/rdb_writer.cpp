@@ -8,6 +8,7 @@
 #include "common/strutil.h"
 #include "persistence/rdb_format.h"
 #include "persistence/rdb_set.h"
+#include "persistence/rdb_hash.h"
 
 namespace slotcache::persistence {
 
@@ -68,7 +69,7 @@ constexpr TypeWriter kWriters[] = {
     {kTypeList, nullptr},
     {kTypeSet, write_set},
     {kTypeZSet, nullptr},
-    {kTypeHash, nullptr},
+    {kTypeHash, write_hash_value},
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/random.h"
+#include "keyspace/hash.h"
 #include "keyspace/memory.h"
 
 namespace slotcache::server {
@@ -532,6 +533,16 @@ void Server::register_config_hooks() {
                              "lfu-log-factor", "lfu-decay-time", "lazyfree-lazy-expire",
                              "lazyfree-lazy-eviction", "lazyfree-lazy-server-del"}) {
         cfg_.set_hook(name, eviction);
+    }
+    // The RDB loaders have no server: they read keyspace::hash_limits(), kept equal here.
+    auto hash_limits = [](const config::Values& v) {
+        keyspace::set_hash_limits({static_cast<size_t>(v.hash_max_listpack_entries),
+                                   static_cast<size_t>(v.hash_max_listpack_value)});
+        return std::string();
+    };
+    hash_limits(cfg());
+    for (const char* name : {"hash-max-listpack-entries", "hash-max-listpack-value"}) {
+        cfg_.set_hook(name, hash_limits);
     }
     cfg_.set_hook("loglevel", [](const config::Values& v) {
         log::set_level(v.loglevel);
