@@ -151,6 +151,114 @@ constexpr CommandDoc kDocs[] = {
      "O(N) where N is the size of the hash.",
      "key:key#0"},
 
+    // Lists (src/commands/lists.cpp, list_blocking.cpp).
+    {"lpush", "Prepend one or multiple elements to a list", "1.0.0", "list",
+     "O(1) for each element added, so O(N) to add N elements when the command is called with "
+     "multiple arguments.",
+     "key:key#0 element:string*",
+     {.history = "2.4.0 Accepts multiple `element` arguments.\n"}},
+    {"rpush", "Append one or multiple elements to a list", "1.0.0", "list",
+     "O(1) for each element added, so O(N) to add N elements when the command is called with "
+     "multiple arguments.",
+     "key:key#0 element:string*",
+     {.history = "2.4.0 Accepts multiple `element` arguments.\n"}},
+    {"lpushx", "Prepend an element to a list, only if the list exists", "2.2.0", "list",
+     "O(1) for each element added, so O(N) to add N elements when the command is called with "
+     "multiple arguments.",
+     "key:key#0 element:string*",
+     {.history = "4.0.0 Accepts multiple `element` arguments.\n"}},
+    {"rpushx", "Append an element to a list, only if the list exists", "2.2.0", "list",
+     "O(1) for each element added, so O(N) to add N elements when the command is called with "
+     "multiple arguments.",
+     "key:key#0 element:string*",
+     {.history = "4.0.0 Accepts multiple `element` arguments.\n"}},
+    {"lpop", "Remove and get the first elements in a list", "1.0.0", "list",
+     "O(N) where N is the number of elements returned",
+     "key:key#0 count:integer@6.2.0?",
+     {.history = "6.2.0 Added the `count` argument.\n"}},
+    {"rpop", "Remove and get the last elements in a list", "1.0.0", "list",
+     "O(N) where N is the number of elements returned",
+     "key:key#0 count:integer@6.2.0?",
+     {.history = "6.2.0 Added the `count` argument.\n"}},
+    {"llen", "Get the length of a list", "1.0.0", "list",
+     "O(1)",
+     "key:key#0"},
+    {"lindex", "Get an element from a list by its index", "1.0.0", "list",
+     "O(N) where N is the number of elements to traverse to get to the element at index. This "
+     "makes asking for the first or the last element of the list O(1).",
+     "key:key#0 index:integer"},
+    {"linsert", "Insert an element before or after another element in a list", "2.2.0", "list",
+     "O(N) where N is the number of elements to traverse before seeing the value pivot. This "
+     "means that inserting somewhere on the left end on the list (head) can be considered "
+     "O(1) and inserting somewhere on the right end (tail) is O(N).",
+     "key:key#0 where:oneof(before:pure-token=BEFORE after:pure-token=AFTER) pivot:string "
+     "element:string"},
+    {"lrange", "Get a range of elements from a list", "1.0.0", "list",
+     "O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest "
+     "end (HEAD or TAIL) for large lists; and N is the number of elements in the specified "
+     "range.",
+     "key:key#0 start:integer stop:integer"},
+    {"lrem", "Remove elements from a list", "1.0.0", "list",
+     "O(N+M) where N is the length of the list and M is the number of elements removed.",
+     "key:key#0 count:integer element:string"},
+    {"lset", "Set the value of an element in a list by its index", "1.0.0", "list",
+     "O(N) where N is the length of the list. Setting either the first or the last element of "
+     "the list is O(1).",
+     "key:key#0 index:integer element:string"},
+    {"ltrim", "Trim a list to the specified range", "1.0.0", "list",
+     "O(N) where N is the number of elements to be removed by the operation.",
+     "key:key#0 start:integer stop:integer"},
+    {"lpos", "Return the index of matching elements on a list", "6.0.6", "list",
+     "O(N) where N is the number of elements in the list, for the average case. When "
+     "searching for elements near the head or the tail of the list, or when the MAXLEN option "
+     "is provided, the command may run in constant time.",
+     "key:key#0 element:string rank:integer=RANK? num-matches:integer=COUNT? "
+     "len:integer=MAXLEN?"},
+    {"lmove", "Pop an element from a list, push it to another list and return it", "6.2.0", "list",
+     "O(1)",
+     "source:key#0 destination:key#1 wherefrom:oneof(left:pure-token=LEFT "
+     "right:pure-token=RIGHT) whereto:oneof(left:pure-token=LEFT right:pure-token=RIGHT)"},
+    {"rpoplpush", "Remove the last element in a list, prepend it to another list and return it",
+     "1.2.0", "list",
+     "O(1)",
+     "source:key#0 destination:key#1",
+     {.doc_flags = "deprecated",
+      .deprecated_since = "6.2.0",
+      .replaced_by = "`LMOVE` with the `RIGHT` and `LEFT` arguments"}},
+    {"lmpop", "Pop elements from a list", "7.0.0", "list",
+     "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
+     "numkeys:integer key:key#0* where:oneof(left:pure-token=LEFT right:pure-token=RIGHT) "
+     "count:integer=COUNT?"},
+    {"blpop", "Remove and get the first element in a list, or block until one is available",
+     "2.0.0", "list",
+     "O(N) where N is the number of provided keys.",
+     "key:key#0* timeout:double",
+     {.history = "6.0.0 `timeout` is interpreted as a double instead of an integer.\n"}},
+    {"brpop", "Remove and get the last element in a list, or block until one is available",
+     "2.0.0", "list",
+     "O(N) where N is the number of provided keys.",
+     "key:key#0* timeout:double",
+     {.history = "6.0.0 `timeout` is interpreted as a double instead of an integer.\n"}},
+    {"blmove",
+     "Pop an element from a list, push it to another list and return it; or block until one is "
+     "available", "6.2.0", "list",
+     "O(1)",
+     "source:key#0 destination:key#1 wherefrom:oneof(left:pure-token=LEFT "
+     "right:pure-token=RIGHT) whereto:oneof(left:pure-token=LEFT right:pure-token=RIGHT) "
+     "timeout:double"},
+    {"brpoplpush",
+     "Pop an element from a list, push it to another list and return it; or block until one is "
+     "available", "2.2.0", "list",
+     "O(1)",
+     "source:key#0 destination:key#1 timeout:double",
+     {.doc_flags = "deprecated",
+      .deprecated_since = "6.2.0",
+      .replaced_by = "`BLMOVE` with the `RIGHT` and `LEFT` arguments",
+      .history = "6.0.0 `timeout` is interpreted as a double instead of an integer.\n"}},
+    {"blmpop", "Pop elements from a list, or block until one is available", "7.0.0", "list",
+     "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
+     "timeout:double numkeys:integer key:key#0* where:oneof(left:pure-token=LEFT "
+     "right:pure-token=RIGHT) count:integer=COUNT?"},
     // generic
     {"copy", "Copy a key", "6.2.0", "generic",
      "O(N) worst case for collections, where N is the number of nested items. O(1) for string "

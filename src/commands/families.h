@@ -20,5 +20,8 @@ void register_set_commands(server::CommandTable& table);
 // HSET HSETNX HGET HMSET HMGET HINCRBY HINCRBYFLOAT HDEL HLEN HSTRLEN HKEYS HVALS HGETALL
 // HEXISTS HRANDFIELD HSCAN (hashes.cpp).
 void register_hash_commands(server::CommandTable& table);
+// LPUSH ... LMPOP (lists.cpp), BLPOP BRPOP BLMOVE BRPOPLPUSH BLMPOP, CLIENT UNBLOCK
+// (list_blocking.cpp).
+void register_list_commands(server::CommandTable& table);
 
 }  // namespace slotcache::commands

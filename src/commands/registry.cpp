@@ -15,6 +15,7 @@ void register_all_commands(CommandTable& table) {
     commands::register_introspection_commands(table);
     commands::register_string_commands(table);
     commands::register_key_commands(table);
+    commands::register_list_commands(table);
     commands::register_set_commands(table);
     commands::register_hash_commands(table);
     commands::register_cluster_commands(table);

@@ -108,6 +108,9 @@ void swapdb_command(CommandContext& ctx) {
     if (a != b) {
         ctx.server.signal_swapdb(static_cast<int>(a), static_cast<int>(b));
         ks.swap_db(static_cast<int>(a), static_cast<int>(b));
+        // Keys clients wait for may exist now in either db (Redis' scanDatabaseForReadyKeys).
+        ctx.server.signal_db_ready(static_cast<int>(a));
+        ctx.server.signal_db_ready(static_cast<int>(b));
     }
     ctx.dirty++;
     ctx.reply.ok();
@@ -144,6 +147,7 @@ void move_command(CommandContext& ctx) {
     ctx.server.signal_modified_key(ctx.db.id(), ctx.args[1]);
     ctx.server.signal_modified_key(dst.id(), ctx.args[1]);
     ctx.keys_signalled = true;
+    ctx.server.signal_key_ready(dst.id(), ctx.args[1]);  // a client may wait for it there
     ctx.dirty++;
     ctx.reply.integer(1);
 }

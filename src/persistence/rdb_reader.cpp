@@ -10,6 +10,7 @@
 #include "common/strutil.h"
 #include "persistence/lzf.h"
 #include "persistence/rdb_format.h"
+#include "persistence/rdb_list.h"
 #include "persistence/rdb_set.h"
 #include "persistence/rdb_hash.h"
 
@@ -195,7 +196,7 @@ struct TypeLoader {
 // Indexed by the RDB type byte (rdb_format.h). Issue 8 fills in the collection loaders.
 constexpr TypeLoader kLoaders[kTypeMax + 1] = {
     {"string", load_string},
-    {"list", nullptr},
+    {"list", load_list_plain},
     {"set", load_set},
     {"zset", nullptr},
     {"hash", load_hash},
@@ -204,15 +205,15 @@ constexpr TypeLoader kLoaders[kTypeMax + 1] = {
     {"module-2", nullptr},
     {nullptr, nullptr},  // 8: never assigned
     {"hash-zipmap", load_hash_zipmap},
-    {"list-ziplist", nullptr},
+    {"list-ziplist", load_list_ziplist},
     {"set-intset", load_set_intset},
     {"zset-ziplist", nullptr},
     {"hash-ziplist", load_hash_ziplist},
-    {"list-quicklist", nullptr},
+    {"list-quicklist", load_list_quicklist},
     {"stream-listpacks", nullptr},
     {"hash-listpack", load_hash_listpack},
     {"zset-listpack", nullptr},
-    {"list-quicklist-2", nullptr},
+    {"list-quicklist-2", load_list_quicklist2},
     {"stream-listpacks-2", nullptr},
 };
 

@@ -7,6 +7,7 @@
 #include "common/crc64.h"
 #include "common/strutil.h"
 #include "persistence/rdb_format.h"
+#include "persistence/rdb_list.h"
 #include "persistence/rdb_set.h"
 #include "persistence/rdb_hash.h"
 
@@ -66,7 +67,7 @@ struct TypeWriter {
 // Indexed by keyspace::Type. Collection types register here when they arrive.
 constexpr TypeWriter kWriters[] = {
     {kTypeString, write_string_value},  // Type::String
-    {kTypeList, nullptr},
+    {kTypeListQuicklist2, write_list_value},
     {kTypeSet, write_set},
     {kTypeZSet, nullptr},
     {kTypeHash, write_hash_value},

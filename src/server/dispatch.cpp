@@ -129,6 +129,7 @@ void Server::process_input(Client& c) {
             continue;
         }
         execute(c, c.parser.args());
+        if (blocking_.has_ready()) serve_ready_keys();
         if (c.has_flag(kClientPausedByCommand)) {
             c.parser.reset();  // the command stays in the buffer and is parsed again later
             break;
@@ -140,7 +141,9 @@ void Server::process_input(Client& c) {
         }
         conn.consume_input(c.parser.consumed());
         if (c.has_flag(kClientBlocked)) {
-            conn.pause_reading();
+            // A client blocked on keys keeps being read (not parsed), so that its disconnect is
+            // seen and its wait cancelled, as Redis does.
+            if (blocking_.find(c.id()) == nullptr) conn.pause_reading();
             break;
         }
         if (conn.out().size() >= kOutputPauseBytes && !c.has_flag(kClientReplica)) {
@@ -431,6 +434,9 @@ void Server::call(Client& c, const CommandDef& cmd, const std::vector<std::strin
     int64_t t0 = monotonic_us();
     cmd.handler(ctx);
     int64_t dur = monotonic_us() - t0;
+    if (!blocking_.empty() && ctx.dirty > 0 && (cmd.flags & kCmdWrite)) {
+        note_written_keys(cmd, args, ctx.db.id());
+    }
 
     cmd.calls++;
     cmd.usec += static_cast<uint64_t>(dur);

@@ -86,7 +86,7 @@ void clients_section(Server& s, std::string& out) {
     line(out, "client_recent_max_output_buffer:%zu", max_out);
     line(out, "blocked_clients:%zu", s.blocked_clients());
     line(out, "tracking_clients:0");
-    line(out, "clients_in_timeout_table:0");
+    line(out, "clients_in_timeout_table:%zu", s.clients_in_timeout_table());
 }
 
 void memory_section(Server& s, std::string& out) {

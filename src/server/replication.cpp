@@ -421,6 +421,10 @@ void Server::check_waiters(int64_t now_ms) {
 void Server::follow_master(const std::string& host, int port) {
     if (master_client_ != nullptr) master_client_->close();
     bool was_master = !is_replica();
+    unblock_all_blocked(
+        "UNBLOCKED force unblock from blocking operation, instance state changed (master -> "
+        "replica?)",
+        true);
     keyspace_.set_expire_deletes(false);
     // A former master continues its own history with the new master when it can (Redis 7's
     // replicationCacheMasterUsingMyself); its replicas reconnect and resync from us.

@@ -309,6 +309,7 @@ void Server::on_client_closed(Client* c) {
     for (auto& p : key_waiters_) {
         if (p == c) p = nullptr;
     }
+    blocking_.remove(c->id());
     stats_.net_input_bytes += c->conn().bytes_read();
     stats_.net_output_bytes += c->conn().bytes_written();
 }
@@ -342,6 +343,8 @@ void Server::on_prepare(uv_prepare_t* h) {
         }
     }
     self->replication_before_sleep();
+    if (self->blocking_.has_ready()) self->serve_ready_keys();
+    self->process_unblocked_clients();
     self->flush_pending_writes();
 }
 
@@ -435,6 +438,7 @@ void Server::cron() {
     snapshotter_->cron(now);
     migrate_links_->cron(now);
     close_idle_clients(now);
+    check_blocked_clients(now);
 }
 
 void Server::close_idle_clients(int64_t now_ms) {

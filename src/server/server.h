@@ -34,6 +34,7 @@
 #include "persistence/snapshot.h"
 #include "replication/master.h"
 #include "replication/replica.h"
+#include "server/blocking.h"
 #include "server/client.h"
 #include "server/command.h"
 #include "server/pubsub.h"
@@ -93,7 +94,9 @@ public:
     int64_t start_time_ms() const { return start_ms_; }
     const std::unordered_map<uint64_t, Client*>& clients() const { return clients_; }
     Client* find_client(uint64_t id);
-    size_t blocked_clients() const { return waiters_.size(); }
+    size_t blocked_clients() const { return waiters_.size() + blocking_.blocked_count(); }
+    // Blocked clients with a timeout (Redis' clients_timeout_table): WAIT and blocking pops.
+    size_t clients_in_timeout_table() const;
     // SAVE / BGSAVE / LASTSAVE and the save points (persistence/snapshot.h).
     persistence::Snapshotter& snapshotter() { return *snapshotter_; }
     // nullptr unless cluster-enabled is yes.
@@ -127,6 +130,26 @@ public:
     // unblock_client, which the caller invokes after writing the reply.
     void block_client(Client& c) { c.set_flag(kClientBlocked); }
     void unblock_client(Client& c);
+
+    // ---- clients blocked on keys (blocking.cpp, blocking.h) --------------------------------
+    // Blocks ctx.client until one of keys (in ctx.db) can be served by serve, or deadline_ms
+    // (absolute unix ms, 0 = never) passes and on_timeout is replied. The handler writes no
+    // reply when it blocks. Copies the arguments.
+    void block_on_keys(CommandContext& ctx, const std::vector<std::string_view>& keys,
+                       int64_t deadline_ms, ServeFn serve, TimeoutReply on_timeout);
+    // Marks (db, key) ready for its waiters; nothing when nobody waits on it.
+    void signal_key_ready(int db, std::string_view key) {
+        if (!blocking_.empty()) blocking_.signal(db, key);
+    }
+    // SWAPDB: every key of db somebody waits for is ready (the serving checks it holds data).
+    void signal_db_ready(int db) {
+        if (!blocking_.empty()) blocking_.signal_db(db);
+    }
+    // CLIENT UNBLOCK: false when the client is not blocked on keys. error: reply -UNBLOCKED
+    // instead of the timeout reply.
+    bool unblock_on_request(uint64_t client_id, bool error);
+    // True while EXEC runs its queue: blocking commands must answer at once.
+    bool in_transaction() const { return in_exec_; }
 
     // ---- MULTI / EXEC (dispatch.cpp) --------------------------------------------------------
     // EXEC: runs c's queued commands, replying an array of their replies, EXECABORT when
@@ -223,6 +246,17 @@ private:
     // REPLICAOF NO ONE and a won failover: stop replicating, shift the history.
     void stop_replicating();
     void check_waiters(int64_t now_ms);
+    // blocking.cpp: serve the ready keys; timeouts and cluster slot checks (cron, before
+    // sleep); the -UNBLOCKED sweep when this node becomes a replica; the written-keys hook.
+    void serve_ready_keys();
+    void serve_key(int db, const std::string& key);
+    void check_blocked_clients(int64_t now_ms);
+    void unblock_all_blocked(std::string_view error, bool close_after);
+    void finish_unblock(Client& c);
+    void process_unblocked_clients();
+    void note_written_keys(const CommandDef& cmd, const std::vector<std::string_view>& args,
+                           int db);
+    void note_written_keys(const std::vector<std::string>& argv, int db);
     replication::ReplicaSettings replica_settings() const;
     void start_replication_from_config();
     // Full sync (replication.cpp): starts the snapshot child for the replicas waiting for one
@@ -347,6 +381,10 @@ private:
         int64_t deadline_ms;  // 0: none
     };
     std::vector<Waiter> waiters_;
+    // Clients blocked on keys; those unblocked since the last loop iteration, whose pipelined
+    // input is processed before sleeping (not from inside another client's command).
+    BlockingKeys blocking_;
+    std::vector<uint64_t> unblocked_;
     // The full sync in progress: its child's kind (None: no sync child), the offset at the
     // fork, the replicas it serves (by client id: they may disconnect meanwhile) and, for a
     // diskless one, the pipe from the child and the EOF mark. Done when the child was reaped
