@@ -23,5 +23,7 @@ void register_hash_commands(server::CommandTable& table);
 // LPUSH ... LMPOP (lists.cpp), BLPOP BRPOP BLMOVE BRPOPLPUSH BLMPOP, CLIENT UNBLOCK
 // (list_blocking.cpp).
 void register_list_commands(server::CommandTable& table);
+// ZADD ZINCRBY ZREM ZCARD ... ZSCAN: the sorted set family (zsets.cpp, zsets_multi.cpp).
+void register_zset_commands(server::CommandTable& table);
 
 }  // namespace slotcache::commands

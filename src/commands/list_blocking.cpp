@@ -16,6 +16,7 @@
 #include <climits>
 #include <cmath>
 
+#include "commands/blocking_args.h"
 #include "commands/context.h"
 #include "commands/list_family.h"
 #include "commands/server_families.h"
@@ -26,8 +27,6 @@ namespace slotcache::commands {
 using keyspace::List;
 using server::CommandContext;
 using server::TimeoutReply;
-
-namespace {
 
 // Redis 7.0's getTimeoutFromObjectOrReply with UNIT_SECONDS: a long double of seconds, cut to
 // whole milliseconds; 0 (or a negative fraction that cuts to 0) blocks forever.
@@ -59,6 +58,8 @@ bool parse_timeout_or_reply(CommandContext& ctx, std::string_view arg, int64_t* 
 bool may_block(CommandContext& ctx) {
     return !ctx.server.in_transaction() && !ctx.client.has_flag(server::kClientMaster);
 }
+
+namespace {
 
 // ---- BLPOP / BRPOP -------------------------------------------------------------------------
 

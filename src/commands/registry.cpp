@@ -18,6 +18,7 @@ void register_all_commands(CommandTable& table) {
     commands::register_list_commands(table);
     commands::register_set_commands(table);
     commands::register_hash_commands(table);
+    commands::register_zset_commands(table);
     commands::register_cluster_commands(table);
     commands::register_replication_commands(table);
     commands::register_persistence_commands(table);

@@ -13,6 +13,7 @@
 #include "persistence/rdb_list.h"
 #include "persistence/rdb_set.h"
 #include "persistence/rdb_hash.h"
+#include "persistence/rdb_zset.h"
 
 namespace slotcache::persistence {
 
@@ -198,21 +199,21 @@ constexpr TypeLoader kLoaders[kTypeMax + 1] = {
     {"string", load_string},
     {"list", load_list_plain},
     {"set", load_set},
-    {"zset", nullptr},
+    {"zset", load_zset},
     {"hash", load_hash},
-    {"zset-2", nullptr},
+    {"zset-2", load_zset2},
     {"module", nullptr},
     {"module-2", nullptr},
     {nullptr, nullptr},  // 8: never assigned
     {"hash-zipmap", load_hash_zipmap},
     {"list-ziplist", load_list_ziplist},
     {"set-intset", load_set_intset},
-    {"zset-ziplist", nullptr},
+    {"zset-ziplist", load_zset_ziplist},
     {"hash-ziplist", load_hash_ziplist},
     {"list-quicklist", load_list_quicklist},
     {"stream-listpacks", nullptr},
     {"hash-listpack", load_hash_listpack},
-    {"zset-listpack", nullptr},
+    {"zset-listpack", load_zset_listpack},
     {"list-quicklist-2", load_list_quicklist2},
     {"stream-listpacks-2", nullptr},
 };

@@ -10,6 +10,7 @@
 #include "persistence/rdb_list.h"
 #include "persistence/rdb_set.h"
 #include "persistence/rdb_hash.h"
+#include "persistence/rdb_zset.h"
 
 namespace slotcache::persistence {
 
@@ -69,7 +70,7 @@ constexpr TypeWriter kWriters[] = {
     {kTypeString, write_string_value},  // Type::String
     {kTypeListQuicklist2, write_list_value},
     {kTypeSet, write_set},
-    {kTypeZSet, nullptr},
+    {kTypeZSet2, write_zset_value},
     {kTypeHash, write_hash_value},
 };
 

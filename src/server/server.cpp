@@ -11,6 +11,7 @@
 #include "common/random.h"
 #include "keyspace/hash.h"
 #include "keyspace/memory.h"
+#include "keyspace/zset.h"
 
 namespace slotcache::server {
 
@@ -547,6 +548,16 @@ void Server::register_config_hooks() {
     hash_limits(cfg());
     for (const char* name : {"hash-max-listpack-entries", "hash-max-listpack-value"}) {
         cfg_.set_hook(name, hash_limits);
+    }
+    // The RDB loaders have no server: they read keyspace::zset_listpack_limits(), kept equal here.
+    auto zset_limits = [](const config::Values& v) {
+        keyspace::set_zset_listpack_limits({static_cast<size_t>(v.zset_max_listpack_entries),
+                                            static_cast<size_t>(v.zset_max_listpack_value)});
+        return std::string();
+    };
+    zset_limits(cfg());
+    for (const char* name : {"zset-max-listpack-entries", "zset-max-listpack-value"}) {
+        cfg_.set_hook(name, zset_limits);
     }
     cfg_.set_hook("loglevel", [](const config::Values& v) {
         log::set_level(v.loglevel);
