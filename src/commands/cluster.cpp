@@ -661,17 +661,17 @@ void asking_command(CommandContext& ctx) {
 
 void register_cluster_commands(server::CommandTable& t) {
     using namespace server;
-    // Flags and ACL categories are Redis 7.0.15's COMMAND INFO (no_async_loading and the
-    // nondeterministic_output tip have no equivalent here).
-    constexpr uint32_t kAdm = kCmdAdmin | kCmdStale;
+    // Flags and ACL categories are Redis 7.0.15's COMMAND INFO (no_async_loading is shown only:
+    // a replica here never loads its master's RDB while serving).
+    constexpr uint32_t kAdm = kCmdAdmin | kCmdStale | kCmdNoAsyncLoading;
     const std::string adm = "admin slow dangerous";
     CommandDef c = def("cluster", -2, 0, 0, 0, 0, nullptr, "slow");
     c.subcommands = {
         def("cluster|addslots", -3, kAdm, 0, 0, 0, cluster_addslots, adm),
         def("cluster|addslotsrange", -4, kAdm, 0, 0, 0, cluster_addslotsrange, adm),
         def("cluster|bumpepoch", 2, kAdm, 0, 0, 0, cluster_bumpepoch, adm),
-        def("cluster|count-failure-reports", 3, kAdm, 0, 0, 0, cluster_count_failure_reports,
-            adm),
+        def("cluster|count-failure-reports", 3, kCmdAdmin | kCmdStale, 0, 0, 0,
+            cluster_count_failure_reports, adm),
         def("cluster|countkeysinslot", 3, kCmdStale, 0, 0, 0, cluster_countkeysinslot, "slow"),
         def("cluster|delslots", -3, kAdm, 0, 0, 0, cluster_delslots, adm),
         def("cluster|delslotsrange", -4, kAdm, 0, 0, 0, cluster_delslotsrange, adm),
@@ -684,7 +684,7 @@ void register_cluster_commands(server::CommandTable& t) {
         def("cluster|meet", -4, kAdm, 0, 0, 0, cluster_meet, adm),
         def("cluster|myid", 2, kCmdStale, 0, 0, 0, cluster_myid, "slow"),
         def("cluster|nodes", 2, kCmdStale, 0, 0, 0, cluster_nodes, "slow"),
-        def("cluster|reset", -2, kAdm | kCmdNoscript, 0, 0, 0, cluster_reset, adm),
+        def("cluster|reset", -2, kCmdAdmin | kCmdStale | kCmdNoscript, 0, 0, 0, cluster_reset, adm),
         def("cluster|saveconfig", 2, kAdm, 0, 0, 0, cluster_saveconfig, adm),
         def("cluster|set-config-epoch", 3, kAdm, 0, 0, 0, cluster_set_config_epoch, adm),
         def("cluster|setslot", -4, kAdm, 0, 0, 0, cluster_setslot, adm),

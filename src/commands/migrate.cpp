@@ -148,50 +148,6 @@ void cmd_migrate(CommandContext& ctx) {
         });
 }
 
-// COMMAND INFO's key specifications, Redis 7.0.15's: the key argument, and KEYS' list
-// (incomplete: the KEYS token could also be a password).
-void reply_migrate_key_specs(resp::Reply& r) {
-    r.set(2);
-    for (int spec = 0; spec < 2; spec++) {
-        bool keys_form = spec == 1;
-        r.map(3);
-        r.bulk("flags");
-        r.set(keys_form ? 4 : 3);
-        r.simple("RW");
-        r.simple("access");
-        r.simple("delete");
-        if (keys_form) r.simple("incomplete");
-        r.bulk("begin_search");
-        r.map(2);
-        r.bulk("type");
-        r.bulk(keys_form ? "keyword" : "index");
-        r.bulk("spec");
-        if (keys_form) {
-            r.map(2);
-            r.bulk("keyword");
-            r.bulk("KEYS");
-            r.bulk("startfrom");
-            r.integer(-2);
-        } else {
-            r.map(1);
-            r.bulk("index");
-            r.integer(3);
-        }
-        r.bulk("find_keys");
-        r.map(2);
-        r.bulk("type");
-        r.bulk("range");
-        r.bulk("spec");
-        r.map(3);
-        r.bulk("lastkey");
-        r.integer(keys_form ? -1 : 0);
-        r.bulk("keystep");
-        r.integer(1);
-        r.bulk("limit");
-        r.integer(0);
-    }
-}
-
 }  // namespace
 
 Parsed<MigrateArgs> parse_migrate_args(const std::vector<std::string_view>& args) {
@@ -258,7 +214,6 @@ void register_migrate_command(server::CommandTable& t) {
     CommandDef c = def("migrate", -6, kCmdWrite | kCmdMovableKeys, 3, 3, 1, cmd_migrate,
                        "keyspace write slow dangerous");
     c.keys = migrate_get_keys;
-    c.key_specs = reply_migrate_key_specs;
     t.add(std::move(c));
 }
 

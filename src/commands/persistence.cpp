@@ -189,9 +189,9 @@ void cmd_restore(CommandContext& ctx) {
 
 void register_persistence_commands(server::CommandTable& t) {
     using namespace server;
-    t.add(def("save", 1, kCmdAdmin | kCmdNoscript | kCmdNoMulti, 0, 0, 0, cmd_save,
-              "admin slow dangerous"));
-    t.add(def("bgsave", -1, kCmdAdmin | kCmdNoscript, 0, 0, 0, cmd_bgsave,
+    t.add(def("save", 1, kCmdAdmin | kCmdNoscript | kCmdNoAsyncLoading | kCmdNoMulti, 0, 0, 0,
+              cmd_save, "admin slow dangerous"));
+    t.add(def("bgsave", -1, kCmdAdmin | kCmdNoscript | kCmdNoAsyncLoading, 0, 0, 0, cmd_bgsave,
               "admin slow dangerous"));
     t.add(def("lastsave", 1, kCmdLoading | kCmdStale | kCmdFast, 0, 0, 0, cmd_lastsave,
               "admin fast dangerous"));

@@ -161,43 +161,6 @@ void pubsub_help(CommandContext& ctx) {
     }
 }
 
-// COMMAND INFO's key specification of the sharded commands: the channel is "not_key" (Redis
-// 7.0's keyspec flag), found like a key for routing.
-void write_shard_key_specs(resp::Reply& r, int lastkey) {
-    r.set(1);
-    r.map(3);
-    r.bulk("flags");
-    r.set(1);
-    r.simple("not_key");
-    r.bulk("begin_search");
-    r.map(2);
-    r.bulk("type");
-    r.bulk("index");
-    r.bulk("spec");
-    r.map(1);
-    r.bulk("index");
-    r.integer(1);
-    r.bulk("find_keys");
-    r.map(2);
-    r.bulk("type");
-    r.bulk("range");
-    r.bulk("spec");
-    r.map(3);
-    r.bulk("lastkey");
-    r.integer(lastkey);
-    r.bulk("keystep");
-    r.integer(1);
-    r.bulk("limit");
-    r.integer(0);
-}
-
-void shard_specs_all(resp::Reply& r) {
-    write_shard_key_specs(r, -1);
-}
-void shard_specs_one(resp::Reply& r) {
-    write_shard_key_specs(r, 0);
-}
-
 }  // namespace
 
 void register_pubsub_commands(server::CommandTable& t) {
@@ -210,16 +173,11 @@ void register_pubsub_commands(server::CommandTable& t) {
     t.add(def("psubscribe", -2, kSub, 0, 0, 0, psubscribe_command, "pubsub slow"));
     t.add(def("punsubscribe", -1, kSub, 0, 0, 0, punsubscribe_command, "pubsub slow"));
     t.add(def("publish", 3, kPub, 0, 0, 0, publish_command, "pubsub fast"));
-    CommandDef ssub = def("ssubscribe", -2, kSub, 1, -1, 1, ssubscribe_command, "pubsub slow");
-    ssub.key_specs = shard_specs_all;
-    t.add(std::move(ssub));
-    CommandDef sunsub =
-        def("sunsubscribe", -1, kSub, 1, -1, 1, sunsubscribe_command, "pubsub slow");
-    sunsub.key_specs = shard_specs_all;
-    t.add(std::move(sunsub));
-    CommandDef spub = def("spublish", 3, kPub, 1, 1, 1, spublish_command, "pubsub fast");
-    spub.key_specs = shard_specs_one;
-    t.add(std::move(spub));
+    // The sharded commands' channels are found like keys for routing; COMMAND INFO shows them
+    // as "not_key" key specs (command_specs.cpp).
+    t.add(def("ssubscribe", -2, kSub, 1, -1, 1, ssubscribe_command, "pubsub slow"));
+    t.add(def("sunsubscribe", -1, kSub, 1, -1, 1, sunsubscribe_command, "pubsub slow"));
+    t.add(def("spublish", 3, kPub, 1, 1, 1, spublish_command, "pubsub fast"));
 
     constexpr uint32_t kIntro = kCmdPubsub | kCmdLoading | kCmdStale;
     CommandDef pubsub = def("pubsub", -2, 0, 0, 0, 0, nullptr, "slow");

@@ -1,5 +1,7 @@
-// The one place that lists every command family; the server builds its table from it.
+// The one place that lists every command family; the server builds its table from it, then
+// attaches COMMAND INFO's key specs and tips (commands/command_specs.h).
 #include "commands/cluster.h"
+#include "commands/command_specs.h"
 #include "commands/families.h"
 #include "commands/migrate.h"
 #include "commands/persistence.h"
@@ -25,6 +27,8 @@ void register_all_commands(CommandTable& table) {
     commands::register_migrate_command(table);
     commands::register_transaction_commands(table);
     commands::register_pubsub_commands(table);
+    // Last: COMMAND INFO's key specs and tips for everything registered above.
+    commands::attach_command_specs(table);
 }
 
 }  // namespace slotcache::server

@@ -255,21 +255,23 @@ std::string check_cluster_replicate(const cluster::ClusterState& st, std::string
 void register_replication_commands(server::CommandTable& t) {
     using namespace server;
     const std::string adm = "admin slow dangerous";
-    constexpr uint32_t kAdm = kCmdAdmin | kCmdNoscript | kCmdStale;
+    constexpr uint32_t kAdm = kCmdAdmin | kCmdNoscript | kCmdStale | kCmdNoAsyncLoading;
     t.add(def("replicaof", 3, kAdm, 0, 0, 0, replicaof_command, adm));
     t.add(def("slaveof", 3, kAdm, 0, 0, 0, replicaof_command, adm));
     t.add(def("replconf", -1, kCmdAdmin | kCmdNoscript | kCmdLoading | kCmdStale | kCmdAllowBusy,
               0, 0, 0, replconf_command, adm));
-    t.add(def("psync", -3, kCmdAdmin | kCmdNoscript | kCmdNoMulti, 0, 0, 0, psync_command, adm));
-    t.add(def("sync", 1, kCmdAdmin | kCmdNoscript | kCmdNoMulti, 0, 0, 0, sync_command, adm));
+    t.add(def("psync", -3, kCmdAdmin | kCmdNoscript | kCmdNoAsyncLoading | kCmdNoMulti, 0, 0, 0,
+              psync_command, adm));
+    t.add(def("sync", 1, kCmdAdmin | kCmdNoscript | kCmdNoAsyncLoading | kCmdNoMulti, 0, 0, 0,
+              sync_command, adm));
     t.add(def("role", 1, kCmdNoscript | kCmdLoading | kCmdStale | kCmdFast, 0, 0, 0, role_command,
               "admin fast dangerous"));
     t.add(def("wait", 3, kCmdNoscript, 0, 0, 0, wait_command, "slow connection"));
     constexpr uint32_t kClusterAdm = kCmdAdmin | kCmdStale;
-    t.add_subcommand("cluster", def("cluster|replicate", 3, kClusterAdm | kCmdNoscript, 0, 0, 0,
-                                    cluster_replicate, adm));
-    t.add_subcommand("cluster", def("cluster|failover", -2, kClusterAdm, 0, 0, 0,
-                                    cluster_failover, adm));
+    t.add_subcommand("cluster", def("cluster|replicate", 3, kClusterAdm | kCmdNoAsyncLoading, 0, 0,
+                                    0, cluster_replicate, adm));
+    t.add_subcommand("cluster", def("cluster|failover", -2, kClusterAdm | kCmdNoAsyncLoading, 0, 0,
+                                    0, cluster_failover, adm));
     t.add_subcommand("cluster", def("cluster|replicas", 3, kClusterAdm, 0, 0, 0,
                                     cluster_replicas, adm));
     t.add_subcommand("cluster", def("cluster|slaves", 3, kClusterAdm, 0, 0, 0,

@@ -201,7 +201,8 @@ void register_connection_commands(CommandTable& t) {
     t.add(def("reset", 1,
               kCmdNoscript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth | kCmdAllowBusy, 0,
               0, 0, reset_command, "fast connection"));
-    t.add(def("echo", 2, kCmdFast, 0, 0, 0, echo_command, "fast connection"));
+    t.add(def("echo", 2, kCmdLoading | kCmdStale | kCmdFast, 0, 0, 0, echo_command,
+              "fast connection"));
     t.add(def("quit", -1,
               kCmdNoscript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth | kCmdAllowBusy, 0,
               0, 0, quit_command, "fast connection"));

@@ -1,7 +1,9 @@
 // INFO, COMMAND (COUNT, INFO, GETKEYS, LIST, HELP) and DEBUG.
 //
 // COMMAND's reply is Redis 7.0's ten-element entry per command: name, arity, flags, first key,
-// last key, step, ACL categories, tips, key specifications, subcommands. redis-py's cluster
+// last key, step, ACL categories, tips, key specifications, subcommands. The tips and key
+// specifications are data (CommandDef::tips / key_specs, from commands/command_specs.cpp),
+// written here by one writer for every command. redis-py's cluster
 // client reads first/last/step (and calls COMMAND GETKEYS for "movablekeys" commands) to route.
 #include <unistd.h>
 
@@ -29,18 +31,27 @@ void info_command(CommandContext& ctx) {
     ctx.reply.verbatim(server::build_info(ctx.server, sections));
 }
 
+// Redis 7.0's addReplyCommandFlags, in its order; may_replicate is hidden there on purpose.
 void reply_flags(resp::Reply& r, const CommandDef& c) {
     static const std::pair<uint32_t, const char*> names[] = {
-        {server::kCmdWrite, "write"},          {server::kCmdReadonly, "readonly"},
-        {server::kCmdDenyOom, "denyoom"},      {server::kCmdAdmin, "admin"},
-        {server::kCmdPubsub, "pubsub"},        {server::kCmdNoscript, "noscript"},
-        {server::kCmdBlocking, "blocking"},    {server::kCmdLoading, "loading"},
-        {server::kCmdStale, "stale"},          {server::kCmdSkipMonitor, "skip_monitor"},
-        {server::kCmdSkipSlowlog, "skip_slowlog"}, {server::kCmdAsking, "asking"},
-        {server::kCmdFast, "fast"},            {server::kCmdNoAuth, "no_auth"},
-        {server::kCmdMayReplicate, "may_replicate"},
+        {server::kCmdWrite, "write"},
+        {server::kCmdReadonly, "readonly"},
+        {server::kCmdDenyOom, "denyoom"},
+        {server::kCmdAdmin, "admin"},
+        {server::kCmdPubsub, "pubsub"},
+        {server::kCmdNoscript, "noscript"},
+        {server::kCmdBlocking, "blocking"},
+        {server::kCmdLoading, "loading"},
+        {server::kCmdStale, "stale"},
+        {server::kCmdSkipMonitor, "skip_monitor"},
+        {server::kCmdSkipSlowlog, "skip_slowlog"},
+        {server::kCmdAsking, "asking"},
+        {server::kCmdFast, "fast"},
+        {server::kCmdNoAuth, "no_auth"},
         {server::kCmdNoMandatoryKeys, "no_mandatory_keys"},
-        {server::kCmdNoMulti, "no_multi"},     {server::kCmdAllowBusy, "allow_busy"},
+        {server::kCmdNoAsyncLoading, "no_async_loading"},
+        {server::kCmdNoMulti, "no_multi"},
+        {server::kCmdAllowBusy, "allow_busy"},
         {server::kCmdMovableKeys, "movablekeys"},
     };
     size_t n = 0;
@@ -51,57 +62,106 @@ void reply_flags(resp::Reply& r, const CommandDef& c) {
     }
 }
 
-void reply_categories(resp::Reply& r, const CommandDef& c) {
-    std::vector<std::string_view> cats;
-    std::string_view s = c.acl_categories;
+std::vector<std::string_view> split_words(std::string_view s) {
+    std::vector<std::string_view> words;
     while (!s.empty()) {
         size_t sp = s.find(' ');
         std::string_view w = s.substr(0, sp);
-        if (!w.empty()) cats.push_back(w);
-        if (sp == std::string_view::npos) break;
+        if (!w.empty()) {
+            words.push_back(w);
+        }
+        if (sp == std::string_view::npos) {
+            break;
+        }
         s.remove_prefix(sp + 1);
     }
-    r.set(cats.size());
-    for (auto w : cats) r.simple("@" + std::string(w));
+    return words;
 }
 
-void reply_key_specs(resp::Reply& r, const CommandDef& c) {
-    if (c.key_specs != nullptr) {
-        c.key_specs(r);
-        return;
+void reply_categories(resp::Reply& r, const CommandDef& c) {
+    std::vector<std::string_view> cats = split_words(c.acl_categories);
+    r.set(cats.size());
+    for (auto w : cats) {
+        r.simple("@" + std::string(w));
     }
-    // A set in RESP3, as Redis' addReplyCommandKeySpecs.
-    if (c.first_key <= 0) {
-        r.set(0);
-        return;
+}
+
+// begin_search of a key spec: {type, spec} with spec's fields by type.
+void reply_begin_search(resp::Reply& r, const server::KeySpec& k) {
+    using Begin = server::KeySpec::Begin;
+    r.map(2);
+    r.bulk("type");
+    r.bulk(k.begin == Begin::kIndex ? "index" : k.begin == Begin::kKeyword ? "keyword" : "unknown");
+    r.bulk("spec");
+    if (k.begin == Begin::kIndex) {
+        r.map(1);
+        r.bulk("index");
+        r.integer(k.index);
+    } else if (k.begin == Begin::kKeyword) {
+        r.map(2);
+        r.bulk("keyword");
+        r.bulk(k.keyword);
+        r.bulk("startfrom");
+        r.integer(k.startfrom);
+    } else {
+        r.map(0);
     }
-    bool write = (c.flags & server::kCmdWrite) != 0;
-    r.set(1);
-    r.map(3);
+}
+
+// find_keys of a key spec: {type, spec} with spec's fields by type.
+void reply_find_keys(resp::Reply& r, const server::KeySpec& k) {
+    using Find = server::KeySpec::Find;
+    r.map(2);
+    r.bulk("type");
+    r.bulk(k.find == Find::kRange ? "range" : k.find == Find::kKeynum ? "keynum" : "unknown");
+    r.bulk("spec");
+    if (k.find == Find::kRange) {
+        r.map(3);
+        r.bulk("lastkey");
+        r.integer(k.range.lastkey);
+        r.bulk("keystep");
+        r.integer(k.range.keystep);
+        r.bulk("limit");
+        r.integer(k.range.limit);
+    } else if (k.find == Find::kKeynum) {
+        r.map(3);
+        r.bulk("keynumidx");
+        r.integer(k.keynum.keynumidx);
+        r.bulk("firstkey");
+        r.integer(k.keynum.firstkey);
+        r.bulk("keystep");
+        r.integer(k.keynum.keystep);
+    } else {
+        r.map(0);
+    }
+}
+
+// One entry of Redis 7.0's addReplyCommandKeySpecs: a map ("notes" first when present); the
+// flags are a set of status replies.
+void reply_key_spec(resp::Reply& r, const server::KeySpec& k) {
+    r.map(k.notes.empty() ? 3 : 4);
+    if (!k.notes.empty()) {
+        r.bulk("notes");
+        r.bulk(k.notes);
+    }
     r.bulk("flags");
-    r.set(2);
-    r.simple(write ? "RW" : "RO");
-    r.simple(write ? "update" : "access");
+    std::vector<std::string_view> flags = split_words(k.flags);
+    r.set(flags.size());
+    for (auto f : flags) {
+        r.simple(f);
+    }
     r.bulk("begin_search");
-    r.map(2);
-    r.bulk("type");
-    r.bulk("index");
-    r.bulk("spec");
-    r.map(1);
-    r.bulk("index");
-    r.integer(c.first_key);
+    reply_begin_search(r, k);
     r.bulk("find_keys");
-    r.map(2);
-    r.bulk("type");
-    r.bulk("range");
-    r.bulk("spec");
-    r.map(3);
-    r.bulk("lastkey");
-    r.integer(c.last_key >= 0 ? c.last_key - c.first_key : c.last_key);
-    r.bulk("keystep");
-    r.integer(c.step);
-    r.bulk("limit");
-    r.integer(0);
+    reply_find_keys(r, k);
+}
+
+// Redis 7.0's addReplyCommandTips: a set of bulk strings.
+void reply_tips(resp::Reply& r, const CommandDef& c) {
+    r.set(c.tips.size());
+    for (auto t : c.tips) {
+        r.bulk(t);
+    }
 }
 
 void reply_command_info(resp::Reply& r, const CommandDef& c) {
@@ -113,15 +173,20 @@ void reply_command_info(resp::Reply& r, const CommandDef& c) {
     r.integer(c.last_key);
     r.integer(c.step);
     reply_categories(r, c);
-    r.set(0);
-    reply_key_specs(r, c);
+    reply_tips(r, c);
+    r.set(c.key_specs.size());
+    for (const auto& k : c.key_specs) {
+        reply_key_spec(r, k);
+    }
     // Redis' addReplyCommandSubCommands: an empty set, or an array of the subcommands.
     if (c.subcommands.empty()) {
         r.set(0);
     } else {
         r.array(c.subcommands.size());
     }
-    for (const auto& sub : c.subcommands) reply_command_info(r, sub);
+    for (const auto& sub : c.subcommands) {
+        reply_command_info(r, sub);
+    }
 }
 
 void command_all(CommandContext& ctx) {

@@ -318,99 +318,6 @@ void cmd_sscan(CommandContext& ctx) {
         ctx.reply.bulk(m);
 }
 
-// ---- COMMAND INFO key specifications where they differ from the default range spec -------
-
-struct RangeSpec {
-    const char* flags;  // space separated
-    int index;
-    int lastkey;
-};
-
-void write_specs(resp::Reply& r, std::initializer_list<RangeSpec> specs) {
-    r.set(specs.size());
-    for (const RangeSpec& s : specs) {
-        std::string_view f = s.flags;
-        r.map(3);
-        r.bulk("flags");
-        r.set(static_cast<size_t>(std::count(f.begin(), f.end(), ' ') + 1));
-        while (!f.empty()) {
-            size_t sp = f.find(' ');
-            r.simple(f.substr(0, sp));
-            f.remove_prefix(sp == std::string_view::npos ? f.size() : sp + 1);
-        }
-        r.bulk("begin_search");
-        r.map(2);
-        r.bulk("type");
-        r.bulk("index");
-        r.bulk("spec");
-        r.map(1);
-        r.bulk("index");
-        r.integer(s.index);
-        r.bulk("find_keys");
-        r.map(2);
-        r.bulk("type");
-        r.bulk("range");
-        r.bulk("spec");
-        r.map(3);
-        r.bulk("lastkey");
-        r.integer(s.lastkey);
-        r.bulk("keystep");
-        r.integer(1);
-        r.bulk("limit");
-        r.integer(0);
-    }
-}
-
-void specs_insert(resp::Reply& r) {
-    write_specs(r, {{"RW insert", 1, 0}});
-}
-void specs_delete(resp::Reply& r) {
-    write_specs(r, {{"RW delete", 1, 0}});
-}
-void specs_ro(resp::Reply& r) {
-    write_specs(r, {{"RO", 1, 0}});
-}
-void specs_spop(resp::Reply& r) {
-    write_specs(r, {{"RW access delete", 1, 0}});
-}
-void specs_smove(resp::Reply& r) {
-    write_specs(r, {{"RW access delete", 1, 0}, {"RW insert", 2, 0}});
-}
-void specs_interstore(resp::Reply& r) {
-    write_specs(r, {{"RW update", 1, 0}, {"RO access", 2, -1}});
-}
-void specs_ow_store(resp::Reply& r) {
-    write_specs(r, {{"OW update", 1, 0}, {"RO access", 2, -1}});
-}
-void specs_sintercard(resp::Reply& r) {
-    r.set(1);
-    r.map(3);
-    r.bulk("flags");
-    r.set(2);
-    r.simple("RO");
-    r.simple("access");
-    r.bulk("begin_search");
-    r.map(2);
-    r.bulk("type");
-    r.bulk("index");
-    r.bulk("spec");
-    r.map(1);
-    r.bulk("index");
-    r.integer(1);
-    r.bulk("find_keys");
-    r.map(2);
-    r.bulk("type");
-    r.bulk("keynum");
-    r.bulk("spec");
-    r.map(3);
-    r.bulk("keynumidx");
-    r.integer(0);
-    r.bulk("firstkey");
-    r.integer(1);
-    r.bulk("keystep");
-    r.integer(1);
-}
-
 }  // namespace
 
 void register_set_commands(server::CommandTable& table) {
@@ -419,29 +326,26 @@ void register_set_commands(server::CommandTable& table) {
     constexpr uint32_t kR = kCmdReadonly;
     constexpr uint32_t kOom = kCmdDenyOom;
     constexpr uint32_t kF = kCmdFast;
-    // name, arity, flags, first key, last key, step, handler, ACL categories, key finder, key
-    // specs (COMMAND INFO of redis-server 7.0.15).
+    // name, arity, flags, first key, last key, step, handler, ACL categories, key finder
+    // (COMMAND INFO of redis-server 7.0.15; its key specs are commands/command_specs.cpp's).
     const CommandDef defs[] = {
-        {"sadd", -3, kW | kOom | kF, 1, 1, 1, cmd_sadd, "write set fast", nullptr, specs_insert},
-        {"srem", -3, kW | kF, 1, 1, 1, cmd_srem, "write set fast", nullptr, specs_delete},
-        {"scard", 2, kR | kF, 1, 1, 1, cmd_scard, "read set fast", nullptr, specs_ro},
-        {"sismember", 3, kR | kF, 1, 1, 1, cmd_sismember, "read set fast", nullptr, specs_ro},
+        {"sadd", -3, kW | kOom | kF, 1, 1, 1, cmd_sadd, "write set fast"},
+        {"srem", -3, kW | kF, 1, 1, 1, cmd_srem, "write set fast"},
+        {"scard", 2, kR | kF, 1, 1, 1, cmd_scard, "read set fast"},
+        {"sismember", 3, kR | kF, 1, 1, 1, cmd_sismember, "read set fast"},
         {"smismember", -3, kR | kF, 1, 1, 1, cmd_smismember, "read set fast"},
         {"smembers", 2, kR, 1, 1, 1, cmd_smembers, "read set slow"},
         {"srandmember", -2, kR, 1, 1, 1, cmd_srandmember, "read set slow"},
-        {"spop", -2, kW | kF, 1, 1, 1, cmd_spop, "write set fast", nullptr, specs_spop},
-        {"smove", 4, kW | kF, 1, 2, 1, cmd_smove, "write set fast", nullptr, specs_smove},
+        {"spop", -2, kW | kF, 1, 1, 1, cmd_spop, "write set fast"},
+        {"smove", 4, kW | kF, 1, 2, 1, cmd_smove, "write set fast"},
         {"sinter", -2, kR, 1, -1, 1, cmd_sinter, "read set slow"},
         {"sintercard", -3, kR | kCmdMovableKeys, 0, 0, 0, cmd_sintercard, "read set slow",
-         sintercard_keys, specs_sintercard},
-        {"sinterstore", -3, kW | kOom, 1, -1, 1, cmd_sinterstore, "write set slow", nullptr,
-         specs_interstore},
+         sintercard_keys},
+        {"sinterstore", -3, kW | kOom, 1, -1, 1, cmd_sinterstore, "write set slow"},
         {"sunion", -2, kR, 1, -1, 1, cmd_sunion, "read set slow"},
-        {"sunionstore", -3, kW | kOom, 1, -1, 1, cmd_sunionstore, "write set slow", nullptr,
-         specs_ow_store},
+        {"sunionstore", -3, kW | kOom, 1, -1, 1, cmd_sunionstore, "write set slow"},
         {"sdiff", -2, kR, 1, -1, 1, cmd_sdiff, "read set slow"},
-        {"sdiffstore", -3, kW | kOom, 1, -1, 1, cmd_sdiffstore, "write set slow", nullptr,
-         specs_ow_store},
+        {"sdiffstore", -3, kW | kOom, 1, -1, 1, cmd_sdiffstore, "write set slow"},
         {"sscan", -3, kR, 1, 1, 1, cmd_sscan, "read set slow"},
     };
     for (const CommandDef& d : defs) {

@@ -137,7 +137,6 @@ void add_zset_blocking_commands(server::CommandTable& table) {
          "write sortedset slow blocking", bzmpop_keys},
     };
     for (CommandDef& d : defs) {
-        d.key_specs = zset_key_specs(d.name);
         table.add(std::move(d));
     }
 }

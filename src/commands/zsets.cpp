@@ -397,7 +397,6 @@ void register_zset_commands(server::CommandTable& table) {
         {"zremrangebylex", 4, kW, 1, 1, 1, cmd_zremrangebylex, "write sortedset slow"},
     };
     for (CommandDef& d : defs) {
-        d.key_specs = zset_key_specs(d.name);
         table.add(std::move(d));
     }
     add_zset_multi_commands(table);

@@ -423,7 +423,6 @@ void add_zset_multi_commands(server::CommandTable& table) {
         {"zscan", -3, kR, 1, 1, 1, cmd_zscan, "read sortedset slow"},
     };
     for (CommandDef& d : defs) {
-        d.key_specs = zset_key_specs(d.name);
         table.add(std::move(d));
     }
 }

@@ -68,10 +68,6 @@ bool parse_zmpop_args(server::CommandContext& ctx, size_t numkeys_at, ZmpopArgs*
 // False when the key is absent; a key of another type replies WRONGTYPE (true).
 bool zmpop_one(server::CommandContext& ctx, const ZmpopArgs& m, std::string_view key);
 
-// The COMMAND INFO key specs of a zset command when they differ from the server's default
-// (zset_keyspecs.cpp); nullptr otherwise.
-server::KeySpecsWriter zset_key_specs(std::string_view name);
-
 // Registration halves (zsets.cpp registers both).
 void add_zset_multi_commands(server::CommandTable& table);
 // BZPOPMIN BZPOPMAX BZMPOP (zset_blocking.cpp).

@@ -208,9 +208,12 @@ bool FieldTable::set(std::string_view field, std::string_view value) {
         std::string_view old_value = value_of(old);
         size_t old_sz = node_size(field, old_value);
         size_t new_sz = node_size(field, value);
-        // Same block size class and same length prefix: the value is rewritten in place.
+        // Same block size class and same length prefix: the value is rewritten in place. The
+        // block's real capacity is checked too: without jemalloc (sanitizer builds) the
+        // class is only an estimate and the block may be exactly old_sz bytes.
         if (varint_len(old_value.size()) == varint_len(value.size()) &&
-            alloc_size_class(old_sz) == alloc_size_class(new_sz)) {
+            alloc_size_class(old_sz) == alloc_size_class(new_sz) &&
+            new_sz <= block_capacity(old, old_sz)) {
             char* q = reinterpret_cast<char*>(old + 1) + varint_len(field.size());
             q = put_varint(q, value.size());
             std::memcpy(q + field.size(), value.data(), value.size());

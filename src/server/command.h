@@ -55,6 +55,7 @@ enum CommandFlag : uint32_t {
     kCmdNoMulti = 1u << 16,
     kCmdMovableKeys = 1u << 17,  // key positions depend on the arguments: get_keys decides
     kCmdAllowBusy = 1u << 18,
+    kCmdNoAsyncLoading = 1u << 19,  // COMMAND shows it; no async RDB loading here to refuse
 };
 
 struct CommandContext {
@@ -86,9 +87,33 @@ using CommandHandler = void (*)(CommandContext& ctx);
 // For kCmdMovableKeys commands: the indexes of the keys in args (into *out). Returns false
 // on a syntax error that the handler will report itself.
 using KeysFinder = bool (*)(const std::vector<std::string_view>& args, std::vector<int>* out);
-// For commands whose COMMAND INFO key specifications are not the one range that first_key,
-// last_key and step describe (MIGRATE): writes the whole "key specifications" array.
-using KeySpecsWriter = void (*)(resp::Reply& r);
+// One COMMAND INFO key specification, as Redis 7.0 declares them (commands/*.json "key_specs"):
+// where the search for keys begins and how the keys are found from there. Description only:
+// routing reads first_key/last_key/step and the KeysFinder, never these. The strings are
+// static (the generated table in commands/command_specs.cpp).
+struct KeySpec {
+    enum class Begin : uint8_t { kUnknown, kIndex, kKeyword };
+    enum class Find : uint8_t { kUnknown, kRange, kKeynum };
+    struct Range {
+        int lastkey;  // relative to the first key; negative: from the end of the arguments
+        int keystep;
+        int limit;
+    };
+    struct Keynum {
+        int keynumidx;  // relative to the begin_search index
+        int firstkey;
+        int keystep;
+    };
+    std::string_view flags;  // Redis' flag names in its order, space separated: "RW access delete"
+    Begin begin = Begin::kUnknown;
+    int index = 0;             // kIndex
+    std::string_view keyword;  // kKeyword
+    int startfrom = 0;         // kKeyword: negative searches from the end
+    Find find = Find::kUnknown;
+    Range range{};           // kRange
+    Keynum keynum{};         // kKeynum
+    std::string_view notes;  // empty: no "notes" field
+};
 
 struct CommandDef {
     std::string name;  // lowercase; "config|get" for a subcommand
@@ -100,7 +125,10 @@ struct CommandDef {
     CommandHandler handler;
     std::string acl_categories;  // space separated, without '@': "write string slow"
     KeysFinder keys = nullptr;
-    KeySpecsWriter key_specs = nullptr;
+    // COMMAND INFO's key specifications and tips (Redis 7.0's), attached from the generated table
+    // by register_all_commands; they borrow static arrays.
+    std::span<const KeySpec> key_specs;
+    std::span<const std::string_view> tips;
     std::vector<CommandDef> subcommands;
     // Filled in by CommandTable: cumulative statistics for INFO commandstats.
     mutable uint64_t calls = 0;

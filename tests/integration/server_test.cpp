@@ -426,6 +426,53 @@ TEST_CASE("command: COUNT, INFO and GETKEYS formats") {
     CHECK(c.cmd({"COMMAND", "GETKEYS", "nosuch", "a"}) == error("ERR Invalid command specified"));
 }
 
+// Expected bytes captured from redis-server 7.0.15 (COMMAND INFO over a raw socket).
+TEST_CASE("command: INFO's key specs and tips are Redis 7.0's bytes (LMOVE, LMPOP RESP2; "
+          "BLPOP, SPOP RESP3)") {
+    ServerProcess s;
+    RawConn r = s.raw();
+    const std::string range_0 =
+        "$9\r\nfind_keys\r\n*4\r\n$4\r\ntype\r\n$5\r\nrange\r\n$4\r\nspec\r\n*6\r\n$7\r\nlastkey"
+        "\r\n:0\r\n$7\r\nkeystep\r\n:1\r\n$5\r\nlimit\r\n:0\r\n";
+    // Two specs: the source (RW access delete), the destination (RW insert).
+    CHECK(r.raw("*3\r\n$7\r\nCOMMAND\r\n$4\r\nINFO\r\n$5\r\nlmove\r\n") ==
+          "*1\r\n*10\r\n$5\r\nlmove\r\n:5\r\n*2\r\n+write\r\n+denyoom\r\n:1\r\n:2\r\n:1\r\n*3\r\n"
+          "+@write\r\n+@list\r\n+@slow\r\n*0\r\n*2\r\n*6\r\n$5\r\nflags\r\n*3\r\n+RW\r\n+access"
+          "\r\n+delete\r\n$12\r\nbegin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec"
+          "\r\n*2\r\n$5\r\nindex\r\n:1\r\n" +
+              range_0 +
+              "*6\r\n$5\r\nflags\r\n*2\r\n+RW\r\n+insert\r\n$12\r\nbegin_search\r\n*4\r\n$4\r\n"
+              "type\r\n$5\r\nindex\r\n$4\r\nspec\r\n*2\r\n$5\r\nindex\r\n:2\r\n" +
+              range_0 + "*0\r\n");
+    // A keynum spec: numkeys at begin_search + 0, the keys after it.
+    CHECK(r.raw("*3\r\n$7\r\nCOMMAND\r\n$4\r\nINFO\r\n$5\r\nlmpop\r\n") ==
+          "*1\r\n*10\r\n$5\r\nlmpop\r\n:-4\r\n*2\r\n+write\r\n+movablekeys\r\n:0\r\n:0\r\n:0\r\n"
+          "*3\r\n+@write\r\n+@list\r\n+@slow\r\n*0\r\n*1\r\n*6\r\n$5\r\nflags\r\n*3\r\n+RW\r\n"
+          "+access\r\n+delete\r\n$12\r\nbegin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\n"
+          "spec\r\n*2\r\n$5\r\nindex\r\n:1\r\n$9\r\nfind_keys\r\n*4\r\n$4\r\ntype\r\n$6\r\nkeynum"
+          "\r\n$4\r\nspec\r\n*6\r\n$9\r\nkeynumidx\r\n:0\r\n$8\r\nfirstkey\r\n:1\r\n$7\r\nkeystep"
+          "\r\n:1\r\n*0\r\n");
+    r.raw("*2\r\n$5\r\nHELLO\r\n$1\r\n3\r\n");
+    const std::string find_tail =
+        "\r\n$7\r\nkeystep\r\n:1\r\n$5\r\nlimit\r\n:0\r\n~0\r\n";
+    const std::string begin_1 =
+        "$12\r\nbegin_search\r\n%2\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec\r\n%1\r\n$5\r\n"
+        "index\r\n:1\r\n$9\r\nfind_keys\r\n%2\r\n$4\r\ntype\r\n$5\r\nrange\r\n$4\r\nspec\r\n%3"
+        "\r\n$7\r\nlastkey\r\n";
+    // Keys up to the second to last argument (the timeout), popped from.
+    CHECK(r.raw("*3\r\n$7\r\nCOMMAND\r\n$4\r\nINFO\r\n$5\r\nblpop\r\n") ==
+          "*1\r\n*10\r\n$5\r\nblpop\r\n:-3\r\n~3\r\n+write\r\n+noscript\r\n+blocking\r\n:1\r\n"
+          ":-2\r\n:1\r\n~4\r\n+@write\r\n+@list\r\n+@slow\r\n+@blocking\r\n~0\r\n~1\r\n%3\r\n$5"
+          "\r\nflags\r\n~3\r\n+RW\r\n+access\r\n+delete\r\n" +
+              begin_1 + ":-2" + find_tail);
+    // Tips: a set of bulk strings.
+    CHECK(r.raw("*3\r\n$7\r\nCOMMAND\r\n$4\r\nINFO\r\n$4\r\nspop\r\n") ==
+          "*1\r\n*10\r\n$4\r\nspop\r\n:-2\r\n~2\r\n+write\r\n+fast\r\n:1\r\n:1\r\n:1\r\n~3\r\n"
+          "+@write\r\n+@set\r\n+@fast\r\n~1\r\n$23\r\nnondeterministic_output\r\n~1\r\n%3\r\n$5"
+          "\r\nflags\r\n~3\r\n+RW\r\n+access\r\n+delete\r\n" +
+              begin_1 + ":0" + find_tail);
+}
+
 TEST_CASE("command: COMMAND lists every command") {
     ServerProcess s;
     Conn c = s.connect();

@@ -281,7 +281,7 @@ TEST_CASE("zset: the listpack ZSCAN returns everything with cursor 0") {
 #include "keyspace/memory.h"
 
 // The product goal for sorted sets: less memory per member than redis-server 7.0 (109.7
-// bytes/member measured with utils/bench/zset_memory.sh on 1,000,000 "member:NNNNNNN" members,
+// bytes/member measured (used_memory delta, as utils/bench/types does) on 1,000,000 "member:NNNNNNN" members,
 // Debian 12's 7.0.15, jemalloc 5.3). Only meaningful with jemalloc.
 TEST_CASE("zset memory: 1M 14-byte members cost under 90 bytes each (Redis 7.0: 109.7)") {
     constexpr int kMembers = 1'000'000;
