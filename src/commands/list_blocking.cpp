@@ -37,9 +37,11 @@ bool parse_timeout_or_reply(CommandContext& ctx, std::string_view arg, int64_t* 
         return false;
     }
     long double ms_ld = secs * 1000.0L;
+    // Redis casts to long long unchecked; on x86-64 any out-of-range value (1e100, inf) becomes
+    // LLONG_MIN, so redis-server 7.0.15 answers "timeout is negative" for those.
     if (ms_ld >= static_cast<long double>(LLONG_MAX) ||
         ms_ld <= static_cast<long double>(LLONG_MIN)) {
-        ctx.reply.error("ERR timeout is out of range");
+        ctx.reply.error("ERR timeout is negative");
         return false;
     }
     long long ms = static_cast<long long>(ms_ld);

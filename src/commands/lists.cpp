@@ -234,8 +234,12 @@ void cmd_ltrim(CommandContext& ctx) {
     }
     ctx.reply.ok();
     // Redis propagates LTRIM whenever the key existed (signalModifiedKey + server.dirty += ltrim
-    // + rtrim): a trim that removed nothing is not propagated.
+    // + rtrim): a trim that removed nothing is not propagated, but it still touches the key for
+    // WATCH (the generic signal follows dirty, so it is sent here).
     ctx.dirty += static_cast<long long>(*r);
+    if (*r == 0 && ctx.db.find(ctx.args[1], first_slot(ctx)) != nullptr) {
+        ctx.server.signal_modified_key(ctx.db.id(), ctx.args[1]);
+    }
 }
 
 void cmd_lset(CommandContext& ctx) {

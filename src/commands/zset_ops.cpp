@@ -514,8 +514,28 @@ Result<std::vector<Input>> lookup_inputs(const OpArgs& op,
 
 }  // namespace
 
-Result<std::unique_ptr<ZSet>> op_zsetop(const OpArgs& op, ZSetOp kind, const ZSetOpArgs& a,
-                                        const ZsetLimits& lim, bool for_write) {
+namespace {
+
+// Redis 7.0's zunionInterDiffGenericCommand builds the result as a skiplist and, for the *STORE
+// forms only, converts it to a listpack at the end when it fits (zsetConvertToListpackIfNeeded).
+// The encoding path is visible: a listpack turns a -0 score into 0 (ZSet::lp_insert), a skiplist
+// keeps it, so building through a listpack first would lose -0 in a result that outgrows it.
+std::unique_ptr<ZSet> to_listpack_if_fits(std::unique_ptr<ZSet> z, const ZsetLimits& lim) {
+    if (z->is_listpack() || z->size() > lim.max_entries || z->max_member_len() > lim.max_value) {
+        return z;
+    }
+    auto lp = std::make_unique<ZSet>();
+    ZSet::Iter it = z->iter(0, z->size(), false);
+    std::string_view m;
+    double s;
+    while (it.next(&m, &s)) {
+        lp->insert(m, s);
+    }
+    return lp;
+}
+
+Result<std::unique_ptr<ZSet>> zsetop_skiplist(const OpArgs& op, ZSetOp kind, const ZSetOpArgs& a,
+                                              const ZsetLimits& lim, bool for_write) {
     Result<std::vector<Input>> in = lookup_inputs(op, a.keys, for_write);
     if (!in.ok()) {
         return in.err();
@@ -525,13 +545,30 @@ Result<std::unique_ptr<ZSet>> op_zsetop(const OpArgs& op, ZSetOp kind, const ZSe
     }
     const std::vector<Input>& src = *in;
     auto out = std::make_unique<ZSet>();
+    out->convert_to_skiplist();
     if (kind == ZSetOp::Union) {
-        for (size_t i = 0; i < src.size(); i++) {
+        // Redis sorts the inputs by size (glibc's qsort is a stable merge sort here) and
+        // accumulates in that order: it decides a float sum's rounding and MIN/MAX's 0 vs -0.
+        std::vector<size_t> order(src.size());
+        for (size_t i = 0; i < order.size(); i++) {
+            order[i] = i;
+        }
+        std::stable_sort(order.begin(), order.end(),
+                         [&](size_t x, size_t y) { return src[x].size() < src[y].size(); });
+        for (size_t i : order) {
             src[i].each([&](std::string_view m, double s) {
                 double v = weighted(s, a.weights[i]);
                 double cur;
                 if (out->score(m, &cur)) {
-                    out->update(m, aggregate(a.aggregate, cur, v));
+                    double nv = aggregate(a.aggregate, cur, v);
+                    if (nv == cur && std::signbit(nv) != std::signbit(cur)) {
+                        // update() keeps an equal score as is; Redis' union accumulator
+                        // stores the aggregate, so 0 becomes -0 (or back) here too.
+                        out->erase(m);
+                        zset_insert(*out, m, nv, lim);
+                    } else {
+                        out->update(m, nv);
+                    }
                 } else {
                     zset_insert(*out, m, v, lim);
                 }
@@ -580,6 +617,17 @@ Result<std::unique_ptr<ZSet>> op_zsetop(const OpArgs& op, ZSetOp kind, const ZSe
         }
     });
     return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ZSet>> op_zsetop(const OpArgs& op, ZSetOp kind, const ZSetOpArgs& a,
+                                        const ZsetLimits& lim, bool for_write) {
+    Result<std::unique_ptr<ZSet>> r = zsetop_skiplist(op, kind, a, lim, for_write);
+    if (!r.ok() || !for_write) {
+        return r;
+    }
+    return to_listpack_if_fits(std::move(*r), lim);
 }
 
 long long zset_store(const OpArgs& op, std::string_view dst, uint16_t slot,

@@ -138,7 +138,8 @@ struct ZSetOpArgs {
 Parsed<ZSetOpArgs> parse_zsetop(const std::vector<std::string_view>& args, size_t numkeys_idx,
                                 std::string_view cmd, ZSetOp kind, bool store, bool card);
 
-// Computes the operation into a new zset (listpack while it fits lim). Inputs are zsets or
+// Computes the operation into a new zset: a skiplist, converted to a listpack at the end when
+// for_write and it fits lim (as Redis, which replies ZUNION ... from the skiplist). Inputs are zsets or
 // plain sets (members scored 1, as Redis), read with lookup_read when !for_write (ZUNION ...)
 // and lookup_write for the *STORE forms. Err::WrongType when an input is neither absent, a zset
 // nor a set; then Err::Invalid when a.options_error is set.

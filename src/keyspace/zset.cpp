@@ -135,6 +135,12 @@ const char* ZSet::lp_find(std::string_view member) const {
 }
 
 void ZSet::lp_insert(std::string_view member, double score) {
+    // Redis 7.0 writes a listpack score as text through d2string, whose integer fast path turns
+    // -0 into "0": a small sorted set never shows -0 (ZADD z -0 m; ZSCORE z m -> "0"). The
+    // skiplist keeps the double as is, and so does Redis'.
+    if (score == 0) {
+        score = 0.0;
+    }
     size_t need = kLpOverhead + member.size();
     if (lp_bytes_ + need > lp_cap_) {
         size_t cap = alloc_size_class(lp_bytes_ + need);

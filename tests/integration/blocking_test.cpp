@@ -40,6 +40,10 @@ TEST_CASE("blocking: timeout is a float, errors for bad values, null array after
     Conn c = s.connect();
     CHECK(c.cmd({"BLPOP", "q", "-1"}) == error("ERR timeout is negative"));
     CHECK(c.cmd({"BLPOP", "q", "abc"}) == error("ERR timeout is not a float or out of range"));
+    // Past LLONG_MAX ms Redis' unchecked cast yields LLONG_MIN (x86-64): "negative", as 7.0.15.
+    CHECK(c.cmd({"BLPOP", "q", "1e17"}) == error("ERR timeout is negative"));
+    CHECK(c.cmd({"BZPOPMIN", "q", "inf"}) == error("ERR timeout is negative"));
+    CHECK(c.cmd({"BLMOVE", "q", "d", "LEFT", "LEFT", "-1e100"}) == error("ERR timeout is negative"));
     CHECK(c.cmd({"BLMPOP", "0.1", "0", "q", "LEFT"}) ==
           error("ERR numkeys should be greater than 0"));
     CHECK(c.cmd({"BLMOVE", "q", "d", "LEFT", "UP", "0"}) == error("ERR syntax error"));

@@ -316,3 +316,16 @@ TEST_CASE("WATCH in cluster mode: keys of different slots are CROSSSLOT; routing
     CHECK(r.is_error());
     CHECK(r.str.rfind("CLUSTERDOWN", 0) == 0);
 }
+
+TEST_CASE("WATCH: an LTRIM that removes nothing still touches an existing list, not a missing one") {
+    ServerProcess srv;
+    Conn a = srv.connect(), b = srv.connect();
+    CHECK(a.cmd({"RPUSH", "l", "x", "y"}) == integer(2));
+    CHECK(a.cmd({"WATCH", "l", "missing"}) == ok());
+    CHECK(b.cmd({"LTRIM", "missing", "0", "-1"}) == ok());
+    CHECK(exec_get(a, "other") == array({nil()}));
+    CHECK(a.cmd({"WATCH", "l"}) == ok());
+    CHECK(b.cmd({"LTRIM", "l", "0", "-1"}) == ok());  // redis-server 7.0.15: signalModifiedKey
+    CHECK(exec_get(a, "other") == nil());
+    CHECK(b.cmd({"LRANGE", "l", "0", "-1"}) == bulks({"x", "y"}));
+}

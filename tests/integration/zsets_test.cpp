@@ -352,3 +352,35 @@ TEST_CASE("zsets: a replica converges through the stream and a full sync") {
     }
     CHECK(r.cmd({"EXISTS", "gone"}) == integer(0));
 }
+
+TEST_CASE("zsets: -0 scores and union order as redis-server 7.0.15 (listpack 0, skiplist -0)") {
+    ServerProcess s;
+    Conn c = s.connect();
+    // A listpack stores its scores as text: -0 reads back as 0.
+    CHECK(c.cmd({"ZADD", "lp", "-0", "m"}) == integer(1));
+    CHECK(c.cmd({"ZSCORE", "lp", "m"}) == bulk("0"));
+    CHECK(c.cmd({"ZINCRBY", "lp2", "-0", "m"}) == bulk("-0"));  // the reply is the sum itself
+    CHECK(c.cmd({"ZSCORE", "lp2", "m"}) == bulk("0"));
+    // ZUNION replies from Redis' skiplist result; the STORE form is a listpack when it fits.
+    CHECK(c.cmd({"ZUNION", "1", "lp", "WEIGHTS", "-1", "WITHSCORES"}) == bulks({"m", "-0"}));
+    CHECK(c.cmd({"ZUNIONSTORE", "one", "1", "lp", "WEIGHTS", "-1"}) == integer(1));
+    CHECK(c.cmd({"ZSCORE", "one", "m"}) == bulk("0"));
+    // A result too big for a listpack keeps -0, including the elements added while it was small.
+    CHECK(c.cmd({"CONFIG", "SET", "zset-max-listpack-entries", "2"}) == status("OK"));
+    CHECK(c.cmd({"ZADD", "a", "0", "x", "0", "y"}) == integer(2));
+    CHECK(c.cmd({"ZADD", "b", "0", "z"}) == integer(1));
+    CHECK(c.cmd({"ZUNIONSTORE", "big", "2", "a", "b", "WEIGHTS", "-1", "-1"}) == integer(3));
+    CHECK(c.cmd({"OBJECT", "ENCODING", "big"}) == bulk("skiplist"));
+    CHECK(c.cmd({"ZRANGE", "big", "0", "-1", "WITHSCORES"}) ==
+          bulks({"x", "-0", "y", "-0", "z", "-0"}));
+    // Inputs are accumulated smallest first: MIN(-0, 0) keeps the first, and a float sum's
+    // rounding follows that order (0.1 + 0.3 + 0.2, not 0.2 + 0.3 + 0.1).
+    CHECK(c.cmd({"ZADD", "three", "0", "x", "1", "y", "2", "w"}) == integer(3));
+    CHECK(c.cmd({"ZUNION", "2", "three", "a", "WEIGHTS", "1", "-1", "AGGREGATE", "MIN",
+                 "WITHSCORES"}) == bulks({"x", "-0", "y", "-0", "w", "2"}));
+    CHECK(c.cmd({"ZADD", "s1", "0.1", "x"}) == integer(1));
+    CHECK(c.cmd({"ZADD", "s2", "0.2", "x", "1", "y", "2", "z"}) == integer(3));
+    CHECK(c.cmd({"ZADD", "s3", "0.3", "x", "5", "y"}) == integer(2));
+    CHECK(c.cmd({"ZUNIONSTORE", "sum", "3", "s2", "s3", "s1"}) == integer(3));
+    CHECK(c.cmd({"ZSCORE", "sum", "x"}) == bulk("0.60000000000000009"));
+}

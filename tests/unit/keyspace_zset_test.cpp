@@ -4,6 +4,7 @@
 // (grow and shrink), and ZSCAN's cursor guarantee while the set changes between calls.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <map>
 #include <random>
 #include <set>
@@ -210,6 +211,24 @@ TEST_CASE("zset: conversion to skiplist keeps every element; clone is deep") {
     z.erase("m1");
     CHECK(zc->size() == 100);
     CHECK(z.memory_usage() > 100 * 24);
+}
+
+TEST_CASE("zset: a listpack stores -0 as 0, as Redis 7.0's text scores do; a skiplist keeps -0") {
+    ZSet z;
+    z.insert("a", -0.0);
+    z.insert("b", 1);
+    CHECK(z.update("b", -0.0));
+    double s = 1;
+    REQUIRE(z.score("a", &s));
+    CHECK_FALSE(std::signbit(s));
+    REQUIRE(z.score("b", &s));
+    CHECK_FALSE(std::signbit(s));
+    z.convert_to_skiplist();
+    z.insert("c", -0.0);
+    REQUIRE(z.score("a", &s));
+    CHECK_FALSE(std::signbit(s));
+    REQUIRE(z.score("c", &s));
+    CHECK(std::signbit(s));
 }
 
 TEST_CASE("zset: the member index survives growth and shrink (incremental resizes)") {
