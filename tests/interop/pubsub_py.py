@@ -151,6 +151,16 @@ def form_cluster():
                    int(plain(p).cluster("INFO")["cluster_known_nodes"]) == 3 for p in CPORTS)
     assert wait_for(ok_everywhere, 30), "cluster_state did not become ok on every node"
 
+    # A PUBLISH crosses the bus at most once, over links that are up (as in Redis): every
+    # node must see every other node's link connected before the fan-out checks.
+    def links_up():
+        for p in CPORTS:
+            lines = plain(p).execute_command("CLUSTER", "NODES").decode().splitlines()
+            if len(lines) != 3 or any(" connected" not in l for l in lines):
+                return False
+        return True
+    assert wait_for(links_up, 30), "bus links did not all come up"
+
 
 def cluster_checks():
     rc = redis.cluster.RedisCluster(host="127.0.0.1", port=CPORTS[0], socket_timeout=10)
