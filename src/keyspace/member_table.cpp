@@ -8,6 +8,7 @@
 #include <xxhash.h>
 
 #include "common/random.h"
+#include "keyspace/varint.h"
 
 namespace slotcache::keyspace {
 
@@ -19,15 +20,6 @@ constexpr size_t kMinCap = 8;
 // Old-table slots migrated per add/remove: with growth at 3/4 load and a table twice the size,
 // the migration ends long before the new table reaches its own 3/4.
 constexpr size_t kRehashStep = 16;
-
-size_t varint_len(size_t n) {
-    size_t k = 1;
-    while (n >= 0x80) {
-        n >>= 7;
-        k++;
-    }
-    return k;
-}
 
 size_t next_pow2(size_t n) {
     size_t c = kMinCap;
@@ -51,11 +43,7 @@ char* new_block(std::string_view m, size_t* bytes) {
     size_t hdr = varint_len(m.size());
     *bytes = hdr + m.size();
     char* b = static_cast<char*>(std::malloc(*bytes));
-    size_t n = m.size();
-    for (size_t i = 0; i < hdr; i++) {
-        b[i] = static_cast<char>((n & 0x7f) | (i + 1 < hdr ? 0x80 : 0));
-        n >>= 7;
-    }
+    put_varint(b, m.size());
     if (!m.empty())
         std::memcpy(b + hdr, m.data(), m.size());
     return b;
@@ -73,16 +61,8 @@ uint64_t MemberTable::hash(std::string_view m) {
 
 std::string_view MemberTable::view(const char* block) {
     size_t n = 0;
-    size_t i = 0;
-    unsigned shift = 0;
-    for (;;) {
-        auto c = static_cast<unsigned char>(block[i++]);
-        n |= static_cast<size_t>(c & 0x7f) << shift;
-        if ((c & 0x80) == 0)
-            break;
-        shift += 7;
-    }
-    return {block + i, n};
+    const char* p = get_varint(block, &n);
+    return {p, n};
 }
 
 MemberTable::~MemberTable() {

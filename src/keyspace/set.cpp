@@ -7,19 +7,11 @@
 
 #include "common/random.h"
 #include "common/strutil.h"
+#include "keyspace/varint.h"
 
 namespace slotcache::keyspace {
 
 namespace {
-
-size_t varint_len(size_t n) {
-    size_t k = 1;
-    while (n >= 0x80) {
-        n >>= 7;
-        k++;
-    }
-    return k;
-}
 
 // Decimal digits of v including the sign (Redis' sdigits10).
 size_t sdigits10(long long v) {
@@ -56,16 +48,9 @@ public:
     // The entry at byte offset off and the offset of the next one.
     std::string_view entry(size_t off, size_t* next) const {
         size_t n = 0;
-        unsigned shift = 0;
-        for (;;) {
-            auto c = static_cast<unsigned char>(buf_[off++]);
-            n |= static_cast<size_t>(c & 0x7f) << shift;
-            if ((c & 0x80) == 0)
-                break;
-            shift += 7;
-        }
-        *next = off + n;
-        return {buf_ + off, n};
+        const char* p = get_varint(buf_ + off, &n);
+        *next = static_cast<size_t>(p - buf_) + n;
+        return {p, n};
     }
 
     // Byte offset of m, or -1.
@@ -81,11 +66,7 @@ public:
         size_t hdr = varint_len(m.size());
         buf_ = static_cast<char*>(std::realloc(buf_, bytes_ + hdr + m.size()));
         char* p = buf_ + bytes_;
-        size_t n = m.size();
-        for (size_t i = 0; i < hdr; i++) {
-            p[i] = static_cast<char>((n & 0x7f) | (i + 1 < hdr ? 0x80 : 0));
-            n >>= 7;
-        }
+        put_varint(p, m.size());
         if (!m.empty())
             std::memcpy(p + hdr, m.data(), m.size());
         bytes_ += static_cast<uint32_t>(hdr + m.size());

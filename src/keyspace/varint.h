@@ -1,4 +1,4 @@
-// LEB128 lengths for the hash encodings' items (7 bits per byte, low bits first): one byte
+// LEB128 lengths for the items of the hash and set encodings (7 bits per byte, low bits first): one byte
 // for lengths below 128, which covers every field and value of a listpack-encoded hash with
 // the default limits. Internal to src/keyspace. Pure.
 #pragma once
